@@ -1,0 +1,32 @@
+"""Library exceptions. The CLI turns them into messages and exit codes; the
+library never prints."""
+
+from __future__ import annotations
+
+
+class CsplanError(Exception):
+    """Base of every error csplan raises on purpose."""
+
+
+class WorkspaceNotFound(CsplanError):
+    """No csplan.yaml where one was expected (CLI exit code 2)."""
+
+
+class WorkspaceInvalid(CsplanError):
+    """The workspace has errors, so it cannot be scored or rendered."""
+
+    def __init__(self, result: object) -> None:
+        super().__init__("the workspace has errors; run 'csplan validate'")
+        self.result = result
+
+
+class UnknownAccount(CsplanError):
+    """An account id on the command line that the workspace does not hold."""
+
+
+class SignalsFileError(CsplanError):
+    """A --signals CSV file that cannot be read at all."""
+
+
+class RenderError(CsplanError):
+    """A template failed, or output could not be written."""

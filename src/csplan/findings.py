@@ -1,0 +1,135 @@
+"""Findings: what ``csplan validate`` reports, and the registry of rule codes.
+
+A finding is created with a :class:`SourceRef` (file, document, path to the
+node) because working out line and column needs a second, location-tracking
+parse of the file; :func:`csplan.workspace.locate` does that once per file, and
+only for files that have something to report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+PathPart = str | int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a value lives: file (relative to the workspace root), document
+    index within the file, and the key/index path inside the document.
+    ``key`` points at the last path element's key rather than its value."""
+
+    file: str
+    doc: int
+    path: tuple[PathPart, ...] = ()
+    key: bool = False
+
+    def child(self, *parts: PathPart, key: bool = False) -> SourceRef:
+        return SourceRef(self.file, self.doc, self.path + parts, key)
+
+
+@dataclass(slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    file: str
+    message: str
+    hint: str | None = None
+    line: int = 0  # 0 until located
+    column: int = 0
+    ref: SourceRef | None = field(default=None, repr=False, compare=False)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.column, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str
+    example: str
+
+
+_RULES = [
+    # Files and YAML
+    Rule("CSP001", "error", "YAML syntax error", "`name: [Northwind` (unclosed bracket)"),
+    Rule("CSP002", "error", "Duplicate key in a mapping", "`name:` written twice in one account"),
+    Rule("CSP003", "error", "File is not UTF-8 text", "a spreadsheet saved as `accounts.yaml`"),
+    Rule("CSP004", "error", "YAML tag not allowed", "`!!python/object/apply:os.system`"),
+    Rule("CSP005", "error", "Document too large or too deep", "an alias bomb, nesting deeper than 64"),
+    Rule("CSP006", "warning", "File or document is empty", "an empty `drafts.yaml`"),
+    Rule("CSP007", "error", "Document is not a mapping or has no valid kind", "`kind: Acount`"),
+    Rule("CSP008", "error", "Workspace settings missing or repeated", "`csplan.yaml` without `kind: Workspace`"),
+    # One document's shape
+    Rule("CSP101", "error", "Required field missing or empty", "an Account without `start`"),
+    Rule("CSP102", "error", "Unknown field", "`stakeholder:` instead of `stakeholders:`"),
+    Rule("CSP103", "error", "Value of the wrong type", "`id: 2024` (a number), `arr: \"48k\"`"),
+    Rule("CSP104", "error", "Invalid id or signal name", "`id: Northwind_Events`"),
+    Rule("CSP105", "error", "Value not one of the allowed choices", "`type: outcome` on a milestone"),
+    Rule("CSP106", "error", "Number out of range", "`desired: 1.2`, `weight: -1`"),
+    Rule("CSP107", "error", "Invalid date", "`start: 2026-02-30`, `start: 01/03/2026`"),
+    Rule("CSP108", "error", "Criterion needs exactly one operator", "`{attribute: industry}`"),
+    # Across documents
+    Rule("CSP201", "error", "Reference to an id that does not exist", "`segment: enterprize`"),
+    Rule("CSP202", "error", "Duplicate id", "two Personas with `id: vp-marketing`"),
+    Rule("CSP203", "error", "Cycle in milestone `after`", "a after b, b after a"),
+    Rule("CSP204", "error", "Signal measure with `good` equal to `bad`", "`{good: 0.5, bad: 0.5}`"),
+    Rule("CSP205", "error", "Desired outcome with `baseline` equal to `target`", "`baseline: 320, target: 320`"),
+    Rule("CSP206", "error", "Dated list out of order or two entries on one date", "observations 2026-11-01 then 2026-10-01"),
+    Rule("CSP207", "error", "Question answered twice on one date", "two answers to `knows-intent` on 2026-03-15"),
+    Rule("CSP208", "error", "No health band starts at 0", "bands 75 and 50 only"),
+    # Warnings
+    Rule("CSP301", "warning", "Milestone map has no customer milestone", "a map of product steps only"),
+    Rule("CSP302", "warning", "Engagement component has no measures", "`education: {weight: 1}`"),
+    Rule("CSP303", "warning", "Signal used but reported by no account", "`weekly_actve_ratio` in a measure"),
+    Rule("CSP304", "warning", "Milestone reached before the account's start", "reached 2026-02-01, start 2026-03-01"),
+    Rule("CSP305", "warning", "Account has no champion", "no stakeholder with `champion: true`"),
+    Rule("CSP306", "warning", "Segment has more than five personas", "six personas on one segment"),
+]
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+
+
+def make(code: str, ref: SourceRef, message: str, hint: str | None = None) -> Finding:
+    """A finding for rule ``code`` at ``ref``; line and column are filled in later."""
+    rule = RULES[code]
+    return Finding(code, rule.severity, ref.file, message, hint, ref=ref)
+
+
+def did_you_mean(word: str, choices: object) -> str | None:
+    """A did-you-mean hint for ``word`` among ``choices``, or None."""
+    import difflib
+
+    options = [c for c in choices if isinstance(c, str)]  # type: ignore[attr-defined]
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    documents: int = 0
+    errors: int = 0
+    warnings: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "files": self.files,
+            "documents": self.documents,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }

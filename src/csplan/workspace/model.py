@@ -1,0 +1,486 @@
+"""Pydantic models of every document kind in SPEC section 2.
+
+The models are strict: YAML values of the wrong type are errors, never coerced
+(``id: 2024`` is a number, ``arr: "48k"`` is text). Unknown keys are rejected.
+Dates must be written ``YYYY-MM-DD``. Cross-document rules (references, cycles,
+ordering of dated lists) live in :mod:`csplan.checks`, not here: a model only
+knows its own document.
+
+Every model that is a top-level document keeps where it came from in
+``source`` so that findings and explanations can point at file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from csplan.findings import SourceRef
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+SIGNAL_PATTERN = r"^[a-z][a-z0-9_]*$"
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Values a CSM writes in several places.
+AREAS = (
+    "sales",
+    "marketing",
+    "thought-leadership",
+    "onboarding",
+    "professional-services",
+    "support",
+    "csm",
+    "ecosystem",
+    "product",
+)
+COMPONENTS = (
+    "intent",
+    "anticipated_needs",
+    "product_adoption",
+    "outcomes",
+    "relationship",
+    "communication",
+    "education",
+    "journey",
+)
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE_RE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "csp_date", "'{value}' is not a real calendar date", {"value": value}
+            ) from None
+    raise PydanticCustomError("csp_date", "expected a date written YYYY-MM-DD", {})
+
+
+def _tag(*names: str) -> Any:
+    """A discriminator that picks the union member by which key is present."""
+
+    def pick(value: Any) -> str | None:
+        if isinstance(value, dict):
+            for name in names:
+                if name in value:
+                    return "~" + name
+            return "~" + names[0]
+        return None
+
+    return pick
+
+
+def _shape(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "~one"
+    if isinstance(value, list):
+        return "~many"
+    if isinstance(value, dict):
+        return "~entry"
+    return None
+
+
+Date = Annotated[date, BeforeValidator(_parse_date)]
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+SignalName = Annotated[str, StringConstraints(pattern=SIGNAL_PATTERN)]
+Weight = Annotated[float, Field(ge=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Number = int | float
+Scalar = str | int | float | bool
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, populate_by_name=True, hide_input_in_errors=True
+    )
+
+
+class Document(Model):
+    """A top-level document: remembers its file and position."""
+
+    _source: SourceRef = PrivateAttr(default_factory=lambda: SourceRef("", 0, ()))
+
+    @property
+    def source(self) -> SourceRef:
+        return self._source
+
+
+# --- Workspace -------------------------------------------------------------
+
+
+class Band(Model):
+    name: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="Health band name, e.g. healthy, watch, at-risk"
+    )
+    min: Annotated[float, Field(ge=0, le=100)] = Field(
+        description="Lowest engagement attainment (0-100) in this band"
+    )
+
+
+DEFAULT_BANDS = (Band(name="healthy", min=75), Band(name="watch", min=50), Band(name="at-risk", min=0))
+
+
+class WorkspaceSettings(Document):
+    """The ``kind: Workspace`` document in ``csplan.yaml``."""
+
+    kind: Literal["Workspace"]
+    name: str = Field(description="Name of this workspace")
+    vendor: str = Field(description="Vendor name shown on customer-facing plans")
+    templates: str | None = Field(None, description="Folder of template overrides")
+    exclude: list[str] = Field(default_factory=list, description="Glob patterns to skip")
+    bands: list[Band] = Field(
+        default_factory=lambda: list(DEFAULT_BANDS), description="Health bands on attainment"
+    )
+    play_window_days: Annotated[int, Field(ge=0)] = Field(
+        30, description="How recent a milestone must be to fire its plays"
+    )
+
+
+# --- Persona, ICP, outcome --------------------------------------------------
+
+
+class Persona(Document):
+    kind: Literal["Persona"]
+    id: Id
+    name: str
+    success: str | None = Field(None, description="This persona's definition of success")
+
+
+class Criterion(Model):
+    attribute: str = Field(description="Account attribute the criterion reads")
+    in_: list[Scalar] | None = Field(None, alias="in", description="Attribute is one of these")
+    equals: Scalar | None = None
+    between: Annotated[list[Number], Field(min_length=2, max_length=2)] | None = None
+    at_least: Number | None = None
+    at_most: Number | None = None
+    weight: Weight = 1.0
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Criterion:
+        ops = [n for n in ("in_", "equals", "between", "at_least", "at_most") if getattr(self, n) is not None]
+        if len(ops) != 1:
+            raise PydanticCustomError(
+                "csp_operator",
+                "a criterion needs exactly one of in, equals, between, at_least, at_most",
+                {},
+            )
+        return self
+
+    @property
+    def operator(self) -> str:
+        for name in ("in_", "equals", "between", "at_least", "at_most"):
+            if getattr(self, name) is not None:
+                return name.rstrip("_")
+        raise AssertionError("validated criterion has an operator")
+
+
+class IdealCustomerProfile(Document):
+    kind: Literal["IdealCustomerProfile"]
+    id: Id
+    name: str
+    fit_threshold: Fraction = 0.7
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
+
+
+class Metric(Model):
+    signal: SignalName
+    unit: str
+    direction: Literal["increase", "decrease"]
+
+
+class RequiredOutcome(Document):
+    kind: Literal["RequiredOutcome"]
+    id: Id
+    statement: str = Field(description="The outcome in the customer's words")
+    why: str | None = None
+    metric: Metric
+    personas: dict[str, str] = Field(default_factory=dict, description="Persona id -> wording")
+
+
+# --- Experience and vehicles -----------------------------------------------
+
+
+class Element(Model):
+    id: Id
+    area: Literal[AREAS]  # type: ignore[valid-type]
+    expectation: str
+    required: bool = False
+
+
+class AppropriateExperience(Document):
+    kind: Literal["AppropriateExperience"]
+    id: Id
+    name: str
+    elements: Annotated[list[Element], Field(min_length=1)]
+
+
+class SuccessVehicle(Document):
+    kind: Literal["SuccessVehicle"]
+    id: Id
+    name: str
+    type: Literal["training", "community", "curriculum", "content", "service"]
+    url: str | None = None
+
+
+# --- Milestone maps ---------------------------------------------------------
+
+
+class SignalCriterion(Model):
+    signal: SignalName
+    at_least: Number | None = None
+    at_most: Number | None = None
+    equals: Scalar | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> SignalCriterion:
+        ops = [n for n in ("at_least", "at_most", "equals") if getattr(self, n) is not None]
+        if len(ops) != 1:
+            raise PydanticCustomError(
+                "csp_operator", "a milestone criterion needs exactly one of at_least, at_most, equals", {}
+            )
+        return self
+
+
+class Trigger(Model):
+    type: Literal["expansion", "advocacy", "conversion"]
+    play: str
+
+
+class Milestone(Model):
+    id: Id
+    name: str
+    type: Literal["functional", "customer"]
+    owner: Literal["customer", "vendor", "joint"]
+    due_days: Annotated[int, Field(ge=0)]
+    after: list[Id] = Field(default_factory=list)
+    criteria: list[SignalCriterion] = Field(default_factory=list)
+    vehicles: list[Id] = Field(default_factory=list)
+    triggers: list[Trigger] = Field(default_factory=list)
+    repeat_days: Annotated[int, Field(gt=0)] | None = None
+
+
+class MilestoneMap(Document):
+    kind: Literal["MilestoneMap"]
+    id: Id
+    outcome: Id
+    milestones: Annotated[list[Milestone], Field(min_length=1)]
+
+
+# --- Engagement models ------------------------------------------------------
+
+
+class SignalMeasure(Model):
+    signal: SignalName
+    good: Number
+    bad: Number
+    weight: Weight = 1.0
+    max_age_days: Annotated[int, Field(ge=0)] | None = None
+
+
+class QuestionMeasure(Model):
+    question: Id
+    text: str
+    weight: Weight = 1.0
+
+
+class MilestonesMeasure(Model):
+    milestones: Literal["functional", "customer", "all"]
+    weight: Weight = 1.0
+
+
+Measure = Annotated[
+    Annotated[SignalMeasure, Tag("~signal")]
+    | Annotated[QuestionMeasure, Tag("~question")]
+    | Annotated[MilestonesMeasure, Tag("~milestones")],
+    Discriminator(_tag("signal", "question", "milestones")),
+]
+
+
+class Component(Model):
+    weight: Weight = 1.0
+    desired: Fraction = 1.0
+    measures: list[Measure] = Field(default_factory=list)
+
+
+class Components(Model):
+    intent: Component
+    anticipated_needs: Component
+    product_adoption: Component
+    outcomes: Component
+    relationship: Component
+    communication: Component
+    education: Component
+    journey: Component
+
+    def items(self) -> list[tuple[str, Component]]:
+        """The eight components in formula order."""
+        return [(name, getattr(self, name)) for name in COMPONENTS]
+
+
+class EngagementModel(Document):
+    kind: Literal["EngagementModel"]
+    id: Id
+    components: Components
+
+
+# --- Segments ---------------------------------------------------------------
+
+
+class Segment(Document):
+    kind: Literal["Segment"]
+    id: Id
+    name: str
+    icp: Id | None = None
+    personas: list[Id] = Field(default_factory=list)
+    experience: Id
+    milestone_map: Id
+    engagement: Id
+
+
+# --- Accounts ---------------------------------------------------------------
+
+
+class SegmentPeriod(Model):
+    since: Date
+    segment: Id
+
+
+class Stakeholder(Model):
+    name: str
+    role: str | None = None
+    persona: Id | None = None
+    champion: bool = False
+    email: str | None = None
+
+
+class DesiredOutcome(Model):
+    since: Date
+    outcome: Id
+    baseline: Number
+    target: Number
+    by: Date | None = None
+    reason: str | None = None
+
+
+class ExperienceInPlace(Model):
+    element: Id
+    since: Date | None = None
+
+
+class ReachedMilestone(Model):
+    id: Id
+    reached: Annotated[
+        Annotated[Date, Tag("~one")] | Annotated[list[Date], Tag("~many")],
+        Discriminator(lambda v: "~many" if isinstance(v, list) else "~one"),
+    ]
+
+    @property
+    def dates(self) -> list[date]:
+        return list(self.reached) if isinstance(self.reached, list) else [self.reached]
+
+
+class Observation(Model):
+    as_of: Date
+    value: Number | bool
+
+
+class Assessment(Model):
+    question: Id
+    answer: Literal["yes", "partial", "no"]
+    as_of: Date
+
+
+class Note(Model):
+    date: Date
+    text: str
+
+
+class NextStep(Model):
+    action: str
+    owner: Literal["customer", "vendor", "joint"]
+    due: Date | None = None
+
+
+class Plan(Model):
+    message: str | None = None
+    next_steps: list[NextStep] = Field(default_factory=list)
+
+
+class Account(Document):
+    kind: Literal["Account"]
+    id: Id
+    name: str
+    segment: Annotated[
+        Annotated[Id, Tag("~one")] | Annotated[Annotated[list[SegmentPeriod], Field(min_length=1)], Tag("~many")],
+        Discriminator(_shape),
+    ]
+    owner: str | None = None
+    start: Date
+    arr: Number | None = None
+    attributes: dict[str, Scalar | None] = Field(default_factory=dict)
+    stakeholders: list[Stakeholder] = Field(default_factory=list)
+    desired_outcomes: Annotated[list[DesiredOutcome], Field(min_length=1)]
+    experience: list[
+        Annotated[
+            Annotated[Id, Tag("~one")] | Annotated[ExperienceInPlace, Tag("~entry")],
+            Discriminator(_shape),
+        ]
+    ] = Field(default_factory=list)
+    milestones: list[ReachedMilestone] = Field(default_factory=list)
+    signals: dict[
+        SignalName,
+        Annotated[
+            Annotated[Observation, Tag("~entry")] | Annotated[list[Observation], Tag("~many")],
+            Discriminator(_shape),
+        ],
+    ] = Field(default_factory=dict)
+    assessments: list[Assessment] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+    plan: Plan = Field(default_factory=Plan)
+
+    def segment_periods(self) -> list[SegmentPeriod]:
+        """The segment history; a plain id is in force from the account's start."""
+        if isinstance(self.segment, str):
+            return [SegmentPeriod(since=self.start, segment=self.segment)]
+        return list(self.segment)
+
+    def observations(self, signal: str) -> list[Observation]:
+        raw = self.signals.get(signal)
+        if raw is None:
+            return []
+        return list(raw) if isinstance(raw, list) else [raw]
+
+    def experience_entries(self) -> list[ExperienceInPlace]:
+        return [
+            ExperienceInPlace(element=e) if isinstance(e, str) else e for e in self.experience
+        ]
+
+
+KINDS: dict[str, type[Document]] = {
+    "Workspace": WorkspaceSettings,
+    "Persona": Persona,
+    "IdealCustomerProfile": IdealCustomerProfile,
+    "RequiredOutcome": RequiredOutcome,
+    "AppropriateExperience": AppropriateExperience,
+    "SuccessVehicle": SuccessVehicle,
+    "MilestoneMap": MilestoneMap,
+    "EngagementModel": EngagementModel,
+    "Segment": Segment,
+    "Account": Account,
+}
