@@ -70,16 +70,25 @@ _RULES = [
     Rule("CSP002", "error", "Duplicate key in a mapping", "`name:` written twice in one account"),
     Rule("CSP003", "error", "File is not UTF-8 text", "a spreadsheet saved as `accounts.yaml`"),
     Rule("CSP004", "error", "YAML tag not allowed", "`!!python/object/apply:os.system`"),
-    Rule("CSP005", "error", "Document too large or too deep", "an alias bomb, nesting deeper than 64"),
+    Rule(
+        "CSP005", "error", "Document too large or too deep", "an alias bomb, nesting deeper than 64"
+    ),
     Rule("CSP006", "warning", "File or document is empty", "an empty `drafts.yaml`"),
     Rule("CSP007", "error", "Document is not a mapping or has no valid kind", "`kind: Acount`"),
-    Rule("CSP008", "error", "Workspace settings missing or repeated", "`csplan.yaml` without `kind: Workspace`"),
+    Rule(
+        "CSP008",
+        "error",
+        "Workspace settings missing or repeated",
+        "`csplan.yaml` without `kind: Workspace`",
+    ),
     # One document's shape
     Rule("CSP101", "error", "Required field missing or empty", "an Account without `start`"),
     Rule("CSP102", "error", "Unknown field", "`stakeholder:` instead of `stakeholders:`"),
-    Rule("CSP103", "error", "Value of the wrong type", "`id: 2024` (a number), `arr: \"48k\"`"),
+    Rule("CSP103", "error", "Value of the wrong type", '`id: 2024` (a number), `arr: "48k"`'),
     Rule("CSP104", "error", "Invalid id or signal name", "`id: Northwind_Events`"),
-    Rule("CSP105", "error", "Value not one of the allowed choices", "`type: outcome` on a milestone"),
+    Rule(
+        "CSP105", "error", "Value not one of the allowed choices", "`type: outcome` on a milestone"
+    ),
     Rule("CSP106", "error", "Number out of range", "`desired: 1.2`, `weight: -1`"),
     Rule("CSP107", "error", "Invalid date", "`start: 2026-02-30`, `start: 01/03/2026`"),
     Rule("CSP108", "error", "Criterion needs exactly one operator", "`{attribute: industry}`"),
@@ -88,15 +97,45 @@ _RULES = [
     Rule("CSP202", "error", "Duplicate id", "two Personas with `id: vp-marketing`"),
     Rule("CSP203", "error", "Cycle in milestone `after`", "a after b, b after a"),
     Rule("CSP204", "error", "Signal measure with `good` equal to `bad`", "`{good: 0.5, bad: 0.5}`"),
-    Rule("CSP205", "error", "Desired outcome with `baseline` equal to `target`", "`baseline: 320, target: 320`"),
-    Rule("CSP206", "error", "Dated list out of order or two entries on one date", "observations 2026-11-01 then 2026-10-01"),
-    Rule("CSP207", "error", "Question answered twice on one date", "two answers to `knows-intent` on 2026-03-15"),
+    Rule(
+        "CSP205",
+        "error",
+        "Desired outcome with `baseline` equal to `target`",
+        "`baseline: 320, target: 320`",
+    ),
+    Rule(
+        "CSP206",
+        "error",
+        "Dated list out of order or two entries on one date",
+        "observations 2026-11-01 then 2026-10-01",
+    ),
+    Rule(
+        "CSP207",
+        "error",
+        "Question answered twice on one date",
+        "two answers to `knows-intent` on 2026-03-15",
+    ),
     Rule("CSP208", "error", "No health band starts at 0", "bands 75 and 50 only"),
     # Warnings
-    Rule("CSP301", "warning", "Milestone map has no customer milestone", "a map of product steps only"),
+    Rule(
+        "CSP301",
+        "warning",
+        "Milestone map has no customer milestone",
+        "a map of product steps only",
+    ),
     Rule("CSP302", "warning", "Engagement component has no measures", "`education: {weight: 1}`"),
-    Rule("CSP303", "warning", "Signal used but reported by no account", "`weekly_actve_ratio` in a measure"),
-    Rule("CSP304", "warning", "Milestone reached before the account's start", "reached 2026-02-01, start 2026-03-01"),
+    Rule(
+        "CSP303",
+        "warning",
+        "Signal used but reported by no account",
+        "`weekly_actve_ratio` in a measure",
+    ),
+    Rule(
+        "CSP304",
+        "warning",
+        "Milestone reached before the account's start",
+        "reached 2026-02-01, start 2026-03-01",
+    ),
     Rule("CSP305", "warning", "Account has no champion", "no stakeholder with `champion: true`"),
     Rule("CSP306", "warning", "Segment has more than five personas", "six personas on one segment"),
 ]

@@ -54,10 +54,29 @@ def _register() -> None:
 _register()
 
 
+EXIT_INTERNAL = 3
+
+
 def main() -> None:
     """Console-script entry point."""
+    import gc
+    import os
+
+    # A short-lived process: the cyclic collector only rescans the workspace's
+    # many long-lived objects; reference counting still frees everything else.
+    gc.disable()
     try:
         app()
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except Exception as exc:
+        # User mistakes are findings or usage errors; reaching here is a bug
+        # in csplan. Say so plainly instead of dumping a traceback on a CSM.
+        if os.environ.get("CSPLAN_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"csplan: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in csplan; rerun with CSPLAN_DEBUG=1 for details and report it.\n"
+        )
+        sys.exit(EXIT_INTERNAL)

@@ -53,4 +53,6 @@ def parse_as_of(value: str | None) -> _dt.date:
     try:
         return _dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date written YYYY-MM-DD", param_hint="--as-of") from None
+        raise typer.BadParameter(
+            f"'{value}' is not a date written YYYY-MM-DD", param_hint="--as-of"
+        ) from None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -10,7 +10,7 @@ import typer
 from csplan.cli.common import WORKSPACE_HELP
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     github = "github"
@@ -18,7 +18,9 @@ class Format(str, Enum):
 
 
 def validate(
-    workspace: Path | None = typer.Option(None, "--workspace", "-w", help=WORKSPACE_HELP, show_default=False),
+    workspace: Path | None = typer.Option(
+        None, "--workspace", "-w", help=WORKSPACE_HELP, show_default=False
+    ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too."),
 ) -> None:

@@ -38,7 +38,9 @@ _UNION_WORDS = {
 }
 
 
-def build_document(kind: str, data: dict[str, Any], ref: SourceRef) -> tuple[Document | None, list[Finding]]:
+def build_document(
+    kind: str, data: dict[str, Any], ref: SourceRef
+) -> tuple[Document | None, list[Finding]]:
     """Validate one document of a known ``kind``."""
     model = KINDS[kind]
     try:
@@ -49,7 +51,9 @@ def build_document(kind: str, data: dict[str, Any], ref: SourceRef) -> tuple[Doc
     return doc, []
 
 
-def _findings(exc: ValidationError, data: Any, ref: SourceRef, model: type[BaseModel]) -> list[Finding]:
+def _findings(
+    exc: ValidationError, data: Any, ref: SourceRef, model: type[BaseModel]
+) -> list[Finding]:
     grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for err in exc.errors(include_url=False):
         path, rest = _data_path(data, err["loc"])
@@ -76,7 +80,18 @@ def _is_label(part: Any) -> bool:
     return isinstance(part, str) and (part.startswith("~") or "[" in part or part in _TYPE_LABELS)
 
 
-_TYPE_LABELS = {"str", "int", "float", "bool", "none", "list", "dict", "date", "function-after", "nullable"}
+_TYPE_LABELS = {
+    "str",
+    "int",
+    "float",
+    "bool",
+    "none",
+    "list",
+    "dict",
+    "date",
+    "function-after",
+    "nullable",
+}
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[list[Any], list[Any]]:
@@ -146,10 +161,14 @@ def _missing(ref: SourceRef, path: list[Any], field: str, model: type[BaseModel]
     kind = getattr(model.model_fields.get("kind"), "annotation", None)
     owner = typing.get_args(kind)[0] if path == [] and kind is not None else None
     label = f" in this {owner}" if owner else where
-    return make("CSP101", ref.child(*path), f"missing required field '{field}'{label}", f"add '{field}:'")
+    return make(
+        "CSP101", ref.child(*path), f"missing required field '{field}'{label}", f"add '{field}:'"
+    )
 
 
-def _one(ref: SourceRef, path: list[Any], errs: list[dict[str, Any]], data: Any, model: type[BaseModel]) -> Finding:
+def _one(
+    ref: SourceRef, path: list[Any], errs: list[dict[str, Any]], data: Any, model: type[BaseModel]
+) -> Finding:
     kinds = {e["type"] for e in errs}
     field = _field_name(path)
     value = _value_at(data, path)
@@ -164,7 +183,7 @@ def _one(ref: SourceRef, path: list[Any], errs: list[dict[str, Any]], data: Any,
     if "string_pattern_mismatch" in kinds:
         is_signal = "a-z0-9_" in str(first.get("ctx", {}).get("pattern", ""))
         if is_signal:
-            hint = "signal names are snake_case: lowercase letters, digits and _, starting with a letter"
+            hint = "signal names are snake_case: lowercase letters, digits and _, first a letter"
         else:
             hint = "ids use lowercase letters, digits and hyphens, e.g. 'northwind-events'"
         name = path[-1] if first["loc"][-1] == "[key]" else value
@@ -175,13 +194,20 @@ def _one(ref: SourceRef, path: list[Any], errs: list[dict[str, Any]], data: Any,
         expected = str(first.get("ctx", {}).get("expected", ""))
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else None
-        return make("CSP105", at, f"'{field}' must be one of {expected}, not {_describe(value)}", hint)
+        return make(
+            "CSP105", at, f"'{field}' must be one of {expected}, not {_describe(value)}", hint
+        )
     if kinds & {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         return make("CSP106", at, f"'{field}' {first['msg'].lower()}, not {value}", None)
     if "csp_date" in kinds:
-        problem = first["msg"] if "calendar" in first["msg"] else f"{first['msg']}, not {_describe(value)}"
-        return make("CSP107", at, f"'{field}': {problem}",
-                    "write dates as YYYY-MM-DD, e.g. 2026-03-01")
+        problem = (
+            first["msg"]
+            if "calendar" in first["msg"]
+            else f"{first['msg']}, not {_describe(value)}"
+        )
+        return make(
+            "CSP107", at, f"'{field}': {problem}", "write dates as YYYY-MM-DD, e.g. 2026-03-01"
+        )
     if "csp_operator" in kinds:
         return make("CSP108", at, first["msg"], None)
     if kinds & {"too_short"} and isinstance(value, list | dict):
@@ -198,9 +224,9 @@ def _wrong_type(at: SourceRef, field: str, value: Any, errs: list[dict[str, Any]
         expected = " or ".join(words) if words else errs[0]["msg"].lower()
     hint = None
     if "text" in expected and isinstance(value, int | float | bool) and not isinstance(value, bool):
-        hint = f"quote it: {field}: \"{value}\""
+        hint = f'quote it: {field}: "{value}"'
     elif "text" in expected and isinstance(value, bool):
-        hint = f"quote it: {field}: \"{str(value).lower()}\""
+        hint = f'quote it: {field}: "{str(value).lower()}"'
     elif "number" in expected and isinstance(value, str):
         hint = "write a plain number without quotes or units, e.g. 48000"
     elif "mapping" in expected and isinstance(value, str):

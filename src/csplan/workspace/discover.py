@@ -35,7 +35,8 @@ def find_root(path: str | os.PathLike[str] | None = None) -> Path:
         if (folder / MARKER).is_file():
             return folder
     raise WorkspaceNotFound(
-        f"no {MARKER} in {here} or any folder above it (pass --workspace PATH, or run 'csplan init')"
+        f"no {MARKER} in {here} or any folder above it "
+        "(pass --workspace PATH, or run 'csplan init')"
     )
 
 

@@ -133,7 +133,11 @@ class Band(Model):
     )
 
 
-DEFAULT_BANDS = (Band(name="healthy", min=75), Band(name="watch", min=50), Band(name="at-risk", min=0))
+DEFAULT_BANDS = (
+    Band(name="healthy", min=75),
+    Band(name="watch", min=50),
+    Band(name="at-risk", min=0),
+)
 
 
 class WorkspaceSettings(Document):
@@ -173,7 +177,11 @@ class Criterion(Model):
 
     @model_validator(mode="after")
     def _one_operator(self) -> Criterion:
-        ops = [n for n in ("in_", "equals", "between", "at_least", "at_most") if getattr(self, n) is not None]
+        ops = [
+            n
+            for n in ("in_", "equals", "between", "at_least", "at_most")
+            if getattr(self, n) is not None
+        ]
         if len(ops) != 1:
             raise PydanticCustomError(
                 "csp_operator",
@@ -252,7 +260,9 @@ class SignalCriterion(Model):
         ops = [n for n in ("at_least", "at_most", "equals") if getattr(self, n) is not None]
         if len(ops) != 1:
             raise PydanticCustomError(
-                "csp_operator", "a milestone criterion needs exactly one of at_least, at_most, equals", {}
+                "csp_operator",
+                "a milestone criterion needs exactly one of at_least, at_most, equals",
+                {},
             )
         return self
 
@@ -427,7 +437,8 @@ class Account(Document):
     id: Id
     name: str
     segment: Annotated[
-        Annotated[Id, Tag("~one")] | Annotated[Annotated[list[SegmentPeriod], Field(min_length=1)], Tag("~many")],
+        Annotated[Id, Tag("~one")]
+        | Annotated[Annotated[list[SegmentPeriod], Field(min_length=1)], Tag("~many")],
         Discriminator(_shape),
     ]
     owner: str | None = None
@@ -467,9 +478,7 @@ class Account(Document):
         return list(raw) if isinstance(raw, list) else [raw]
 
     def experience_entries(self) -> list[ExperienceInPlace]:
-        return [
-            ExperienceInPlace(element=e) if isinstance(e, str) else e for e in self.experience
-        ]
+        return [ExperienceInPlace(element=e) if isinstance(e, str) else e for e in self.experience]
 
 
 KINDS: dict[str, type[Document]] = {

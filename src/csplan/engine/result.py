@@ -1,0 +1,238 @@
+"""What the engine returns for one account at one date (SPEC sections 4-5).
+
+Plain frozen dataclasses: the engine fills them, reporters and templates read
+them, nothing recomputes. Figures are unrounded. Every figure that comes from
+evidence keeps the :class:`~csplan.findings.SourceRef` of that evidence so an
+explanation can name file and line (resolved by the caller, who can read
+files; the engine cannot).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from csplan.findings import SourceRef
+
+SCHEMA_VERSION = "1.0"
+
+MeasureKind = Literal["signal", "question", "milestones"]
+MilestoneStatus = Literal["reached", "overdue", "next", "upcoming"]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureScore:
+    kind: MeasureKind
+    ref: str  # signal name, question id, or milestone type (functional|customer|all)
+    weight: float
+    score: float  # 0..1
+    evidence: str  # human sentence: "0.55 on 2026-11-01", "yes (2026-03-15)", "no evidence"
+    source: SourceRef | None = None  # the observation / assessment used, if any
+    definition: SourceRef | None = None  # the measure in the engagement model
+    value: Any = None  # observed value or answer
+    as_of: date | None = None  # date of the evidence used
+    no_evidence: bool = False  # missing, stale or future-only evidence
+    stale: bool = False  # evidence exists but is older than max_age_days
+    # Added for explanations: the signal measure's scale and age limit, and
+    # for a milestones measure how many of that type are reached / exist.
+    good: float | None = None
+    bad: float | None = None
+    max_age_days: int | None = None
+    reached: int | None = None
+    total: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentScore:
+    name: str
+    weight: float
+    desired: float
+    actual: float
+    gap: float
+    measures: tuple[MeasureScore, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    model: str  # EngagementModel id
+    attainment: float  # E, 0..100
+    gap: float  # 100 - E
+    band: str
+    components: tuple[ComponentScore, ...]
+    biggest_gaps: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneState:
+    id: str
+    name: str
+    type: Literal["functional", "customer"]
+    owner: Literal["customer", "vendor", "joint"]
+    status: (
+        MilestoneStatus  # reached | overdue | next (not reached, all `after` reached) | upcoming
+    )
+    due: date | None  # None: repeating milestone not reached again... never None for first-time
+    occurrences: tuple[date, ...]  # on or before as_of, ascending
+    latest: date | None  # latest occurrence
+    by_evidence: date | None  # the occurrence reached by criteria, if any
+    days_late: int | None  # when overdue
+    lapsed: bool  # repeating milestone reached before but not within repeat_days
+    after: tuple[str, ...] = ()
+    vehicles: tuple[str, ...] = ()
+    repeat_days: int | None = None
+    source: SourceRef | None = None  # the account's milestone entry, if listed
+    # Added: the observations that made every criterion hold on by_evidence.
+    evidence: tuple[SourceRef, ...] = ()
+    triggers: tuple[tuple[str, str], ...] = ()  # (type, play) in map order
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    id: str
+    due: date
+    days_late: int
+
+
+@dataclass(frozen=True, slots=True)
+class Milestones:
+    map: str  # MilestoneMap id
+    journey_start: date
+    functional_progress: float  # F, 0..1
+    customer_progress: float  # C, 0..1
+    success_gap: float  # max(0, F - C) * 100
+    route: Literal["on-track", "off-track"]
+    reached: tuple[str, ...]
+    next: tuple[str, ...]
+    overdue: tuple[Overdue, ...]
+    states: tuple[MilestoneState, ...]  # route order (map order)
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeVersion:
+    """One dated version of the account's desired outcome."""
+
+    id: str
+    baseline: float
+    target: float
+    by: date | None
+    since: date
+    reason: str | None
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    id: str
+    baseline: float
+    target: float
+    current: float | None
+    current_as_of: date | None
+    progress: float | None  # None: no evidence
+    by: date | None
+    since: date
+    reason: str | None
+    signal: str
+    unit: str
+    direction: Literal["increase", "decrease"]
+    previous: OutcomeVersion | None = (
+        None  # the version before the one in force (a change of destination)
+    )
+    source: SourceRef | None = None  # the desired_outcomes entry in force
+    evidence: SourceRef | None = None  # the observation giving `current`
+
+
+@dataclass(frozen=True, slots=True)
+class Experience:
+    id: str  # AppropriateExperience id of the segment in force
+    coverage: float  # 0..1
+    in_place: tuple[str, ...]  # element ids of the segment's AX in place, AX order
+    missing: tuple[str, ...]  # AX elements not in place, AX order
+    missing_required: tuple[str, ...]
+    mismatched: tuple[str, ...]  # in place but not in the segment's AX, account order
+    # Added: (element id, the account's experience entry) for every element in
+    # place on the date, account order.
+    sources: tuple[tuple[str, SourceRef], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    attribute: str
+    met: bool
+    weight: float
+    value: Any  # the account's attribute value (None if missing)
+    missing: bool
+    # Added for explanations: "in", "equals", "between", "at_least", "at_most",
+    # its operand, and where the attribute is written (None when missing).
+    operator: str = ""
+    expected: Any = None
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Icp:
+    id: str
+    fit: float
+    ideal: bool
+    threshold: float
+    missing_attributes: tuple[str, ...]
+    criteria: tuple[CriterionResult, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Play:
+    type: Literal["expansion", "advocacy", "conversion", "risk"]
+    play: str
+    milestone: str | None = None  # trigger plays
+    reason: Literal["overdue-milestone", "missing-experience", "engagement-gap"] | None = None
+    ref: str | None = None  # risk plays
+
+
+@dataclass(frozen=True, slots=True)
+class AccountScore:
+    id: str
+    name: str
+    segment: str  # segment in force
+    segment_since: date | None
+    as_of: date
+    engagement: Engagement
+    milestones: Milestones
+    outcome: Outcome | None  # None before the first desired outcome's since
+    experience: Experience
+    icp: Icp | None  # None when the segment has no ICP
+    plays: tuple[Play, ...]
+    source: SourceRef | None = None  # the Account document
+    trend: tuple[TrendPoint, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    as_of: date
+    attainment: float
+    band: str
+    success_gap: float
+
+
+@dataclass(frozen=True, slots=True)
+class LineRef(SourceRef):
+    """Evidence that comes from outside the YAML (a ``--signals`` CSV row):
+    the file as the user named it and the 1-based line. It is a SourceRef so
+    that every ``source`` field keeps one type."""
+
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def evidence_location(ws: Any, ref: SourceRef | None) -> tuple[str, int] | None:
+    """(file, line) of a piece of evidence, for reporters and templates.
+
+    ``ws`` is the :class:`~csplan.workspace.Workspace` the score came from;
+    YAML positions are looked up through ``ws.locate`` (which parses the file
+    on first use), CSV rows carry their line. None when there is no evidence."""
+    if ref is None:
+        return None
+    if isinstance(ref, LineRef):
+        return (ref.file, ref.line)
+    return (ref.file, ws.locate(ref)[0])
