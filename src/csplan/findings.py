@@ -71,7 +71,10 @@ _RULES = [
     Rule("CSP003", "error", "File is not UTF-8 text", "a spreadsheet saved as `accounts.yaml`"),
     Rule("CSP004", "error", "YAML tag not allowed", "`!!python/object/apply:os.system`"),
     Rule(
-        "CSP005", "error", "Document too large or too deep", "an alias bomb, nesting deeper than 64"
+        "CSP005",
+        "error",
+        "Document too large or too deep",
+        "an alias bomb, `[` nested 10,000 deep, a file over 8 MiB",
     ),
     Rule("CSP006", "warning", "File or document is empty", "an empty `drafts.yaml`"),
     Rule("CSP007", "error", "Document is not a mapping or has no valid kind", "`kind: Acount`"),
@@ -116,6 +119,7 @@ _RULES = [
         "two answers to `knows-intent` on 2026-03-15",
     ),
     Rule("CSP208", "error", "No health band starts at 0", "bands 75 and 50 only"),
+    Rule("CSP209", "error", "Two health bands share a name or a `min`", "two bands at `min: 50`"),
     # Warnings
     Rule(
         "CSP301",

@@ -135,9 +135,11 @@ def _load(path: str | os.PathLike[str] | None, checks: bool) -> LoadResult:
     for rel in files:
         source = sources[rel]
         findings.extend(source.findings)
+        # A file of empty documents only already has its "no documents" finding.
+        some = any(data is not None for data in source.documents)
         for index, data in enumerate(source.documents):
             if data is None:
-                if len(source.documents) > 1:
+                if some and len(source.documents) > 1:
                     findings.append(
                         make(
                             "CSP006",
@@ -148,8 +150,8 @@ def _load(path: str | os.PathLike[str] | None, checks: bool) -> LoadResult:
                     )
                 continue
             documents += 1
-            if rel == MARKER and index == 0 and settings_doc is not None:
-                continue
+            if rel == MARKER and index == 0 and _is_settings(data):
+                continue  # read by _settings, valid or not
             _add(ws, SourceRef(rel, index), data, findings)
 
     if checks:
@@ -182,8 +184,10 @@ def _settings(marker: Source, findings: list[Finding]) -> WorkspaceSettings | No
 
     ref = SourceRef(marker.file, 0)
     first = marker.documents[0] if marker.documents else None
-    if not isinstance(first, dict) or first.get("kind") != "Workspace":
-        if not marker.findings:
+    if not _is_settings(first):
+        # A file that cannot be read already has its error; an empty one
+        # only has a warning, and still lacks the settings.
+        if not any(f.severity == "error" for f in marker.findings):
             findings.append(
                 make(
                     "CSP008",
@@ -196,6 +200,10 @@ def _settings(marker: Source, findings: list[Finding]) -> WorkspaceSettings | No
     doc, problems = build_document("Workspace", first, ref)
     findings.extend(problems)
     return doc  # type: ignore[return-value]
+
+
+def _is_settings(data: Any) -> bool:
+    return isinstance(data, dict) and data.get("kind") == "Workspace"
 
 
 def _add(ws: Workspace, ref: SourceRef, data: Any, findings: list[Finding]) -> None:

@@ -208,6 +208,14 @@ def _one(
         return make(
             "CSP107", at, f"'{field}': {problem}", "write dates as YYYY-MM-DD, e.g. 2026-03-01"
         )
+    if "invalid_key" in kinds:
+        key = first.get("input")
+        # pydantic names a None key 'None', which is not in the data: then
+        # the path stops at the mapping that holds it.
+        at = ref.child(*path, key=True) if path and path[-1] == key else at
+        if key is None:
+            return make("CSP103", at, "a key is empty", "write the key before the ':'")
+        return make("CSP103", at, f"key {key!r} must be text", f'quote it: "{key}":')
     if "csp_operator" in kinds:
         return make("CSP108", at, first["msg"], None)
     if kinds & {"too_short"} and isinstance(value, list | dict):
@@ -227,6 +235,8 @@ def _wrong_type(at: SourceRef, field: str, value: Any, errs: list[dict[str, Any]
         hint = f'quote it: {field}: "{value}"'
     elif "text" in expected and isinstance(value, bool):
         hint = f'quote it: {field}: "{str(value).lower()}"'
+    elif expected == "true or false" and isinstance(value, str):
+        hint = f"only true and false are booleans (YAML 1.2): write {field}: true or {field}: false"
     elif "number" in expected and isinstance(value, str):
         hint = "write a plain number without quotes or units, e.g. 48000"
     elif "mapping" in expected and isinstance(value, str):

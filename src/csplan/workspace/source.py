@@ -73,6 +73,9 @@ class Source:
         node = nodes[ref.doc] if ref.doc < len(nodes) else nodes[-1]
         if node is None:
             return (1, 1)
+        if not ref.path and getattr(node, "value", None) == "":
+            # An empty document's null node sits after its '---' line.
+            return (self._document_line(ref.doc), 1)
         mark = node.start_mark
         for i, part in enumerate(ref.path):
             last = i == len(ref.path) - 1
@@ -82,6 +85,19 @@ class Source:
             mark = (child_key if (last and ref.key and child_key is not None) else child).start_mark
             node = child
         return (mark.line + 1, mark.column + 1)
+
+    def _document_line(self, index: int) -> int:
+        """1-based line where document ``index`` starts (its '---', if any)."""
+        import yaml
+
+        starts = []
+        try:
+            for event in yaml.parse(self.text, Loader=yaml.CSafeLoader):
+                if isinstance(event, yaml.DocumentStartEvent):
+                    starts.append(event.start_mark.line + 1)
+        except yaml.YAMLError:
+            return 1
+        return starts[index] if index < len(starts) else 1
 
 
 def _child(node: Any, part: Any) -> tuple[Any, Any]:
