@@ -1,0 +1,317 @@
+"""The internal account review's context: the customer plan plus the review.
+
+:class:`InternalPlan` extends the customer plan, so the internal templates
+extend the customer ones block by block; ``plan.review`` holds what only the
+vendor's team may read: engagement, gaps, route, AX coverage, ICP fit, plays,
+notes, ARR, owner and the trend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from csplan.render import charts
+from csplan.render.customer import CustomerPlan, Milestone, assemble, milestone_fields
+from csplan.render.labels import AREA_LABELS, COMPONENT_LABELS, PLAY_TYPES
+
+if TYPE_CHECKING:
+    from csplan.engine.result import AccountScore, TrendPoint
+    from csplan.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class InternalMilestone(Milestone):
+    days_late: int | None  # when overdue
+    by_evidence: date | None  # the occurrence reached by the map's criteria
+    lapsed: bool  # repeating milestone not reached again in time
+
+
+@dataclass(frozen=True, slots=True)
+class Stakeholder:
+    name: str
+    role: str | None
+    persona: str | None  # persona name
+    champion: bool
+    email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    kind: str  # signal | question | milestones
+    ref: str
+    label: str  # the question's text, the signal name, or "functional milestones"
+    weight: float
+    score: float
+    evidence: str
+    no_evidence: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    name: str
+    label: str
+    weight: float
+    desired: float
+    actual: float
+    gap: float
+    measures: tuple[Measure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    id: str
+    name: str
+    due: date
+    days_late: int
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    id: str
+    area: str  # label
+    expectation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    attribute: str
+    met: bool
+    missing: bool
+    weight: float
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class IcpFit:
+    id: str
+    name: str
+    fit: float
+    ideal: bool
+    threshold: float
+    missing_attributes: tuple[str, ...]
+    criteria: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Play:
+    type: str  # expansion | advocacy | conversion | risk
+    type_label: str
+    play: str
+    milestone: str | None  # milestone name, for trigger plays
+    reason: str | None  # overdue-milestone | missing-experience | engagement-gap
+    ref: str | None
+    about: str | None  # the milestone, component or experience element in words
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    date: date
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrendRow:
+    as_of: date
+    attainment: float
+    band: str
+    success_gap: float
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    owner: str | None
+    arr: float | None
+    segment: str  # segment name
+    segment_id: str
+    segment_since: date | None
+    attributes: tuple[tuple[str, Any], ...]
+    stakeholders: tuple[Stakeholder, ...]
+    attainment: float
+    engagement_gap: float
+    band: str
+    components: tuple[Component, ...]
+    biggest_gaps: tuple[str, ...]  # component labels, largest weighted gap first
+    route: str  # on-track | off-track
+    functional_progress: float
+    customer_progress: float
+    success_gap: float
+    outcome_progress: float | None
+    next: tuple[str, ...]  # milestone names
+    overdue: tuple[Overdue, ...]
+    coverage: float
+    missing_required: tuple[Element, ...]
+    missing: tuple[Element, ...]
+    mismatched: tuple[Element, ...]
+    icp: IcpFit | None
+    plays: tuple[Play, ...]
+    notes: tuple[Note, ...]
+    trend: tuple[TrendRow, ...]
+    components_chart: charts.BarsChart
+    trend_chart: charts.TrendChart | None
+
+
+@dataclass(frozen=True, slots=True)
+class InternalPlan(CustomerPlan):
+    """Everything an internal review template can read, as ``plan``."""
+
+    review: Review
+
+
+def internal_plan(
+    ws: Workspace, score: AccountScore, trend: tuple[TrendPoint, ...] = ()
+) -> InternalPlan:
+    """The internal review of ``score``'s account; ``trend`` is the engine's
+    month-end history (empty: no trend section)."""
+    account = ws.accounts[score.id]
+    vendor = ws.settings.vendor
+    milestones = tuple(
+        InternalMilestone(
+            **milestone_fields(ws, n, s, account.name, vendor, s.status),  # type: ignore[arg-type]
+            days_late=s.days_late,
+            by_evidence=s.by_evidence,
+            lapsed=s.lapsed,
+        )
+        for n, s in enumerate(score.milestones.states, 1)
+    )
+    return assemble(
+        ws, score, milestones, InternalPlan, review=_review(ws, score, trend or score.trend)
+    )
+
+
+def _review(ws: Workspace, score: AccountScore, trend: tuple[TrendPoint, ...]) -> Review:
+    account = ws.accounts[score.id]
+    segment = ws.segments.get(score.segment)
+    names = {s.id: s.name for s in score.milestones.states}
+    components = tuple(
+        Component(
+            c.name,
+            COMPONENT_LABELS.get(c.name, c.name),
+            c.weight,
+            c.desired,
+            c.actual,
+            c.gap,
+            tuple(
+                Measure(
+                    m.kind,
+                    m.ref,
+                    _measure_label(ws, score, m.kind, m.ref),
+                    m.weight,
+                    m.score,
+                    m.evidence,
+                    m.no_evidence,
+                )
+                for m in c.measures
+            ),
+        )
+        for c in score.engagement.components
+    )
+    bands = [(b.name, b.min) for b in ws.settings.bands]
+    return Review(
+        owner=account.owner,
+        arr=account.arr,
+        segment=segment.name if segment is not None else score.segment,
+        segment_id=score.segment,
+        segment_since=score.segment_since,
+        attributes=tuple(account.attributes.items()),
+        stakeholders=tuple(
+            Stakeholder(
+                s.name,
+                s.role,
+                ws.personas[s.persona].name if s.persona in ws.personas else s.persona,
+                s.champion,
+                s.email,
+            )
+            for s in account.stakeholders
+        ),
+        attainment=score.engagement.attainment,
+        engagement_gap=score.engagement.gap,
+        band=score.engagement.band,
+        components=components,
+        biggest_gaps=tuple(COMPONENT_LABELS.get(g, g) for g in score.engagement.biggest_gaps),
+        route=score.milestones.route,
+        functional_progress=score.milestones.functional_progress,
+        customer_progress=score.milestones.customer_progress,
+        success_gap=score.milestones.success_gap,
+        outcome_progress=score.outcome.progress if score.outcome is not None else None,
+        next=tuple(names.get(i, i) for i in score.milestones.next),
+        overdue=tuple(
+            Overdue(o.id, names.get(o.id, o.id), o.due, o.days_late)
+            for o in score.milestones.overdue
+        ),
+        coverage=score.experience.coverage,
+        missing_required=_elements(ws, score.experience.id, score.experience.missing_required),
+        missing=_elements(ws, score.experience.id, score.experience.missing),
+        mismatched=_elements(ws, score.experience.id, score.experience.mismatched),
+        icp=_icp(ws, score),
+        plays=tuple(_play(ws, score, p, names) for p in score.plays),
+        notes=tuple(Note(n.date, n.text) for n in account.notes if n.date <= score.as_of),
+        trend=tuple(TrendRow(t.as_of, t.attainment, t.band, t.success_gap) for t in trend),
+        components_chart=charts.bars([(c.label, c.actual, c.desired) for c in components]),
+        trend_chart=charts.trend([(t.as_of, t.attainment, t.success_gap) for t in trend], bands)
+        if trend
+        else None,
+    )
+
+
+def _play(ws: Workspace, score: AccountScore, play: Any, names: dict[str, str]) -> Play:
+    milestone = names.get(play.milestone, play.milestone) if play.milestone else None
+    about = milestone
+    if play.reason == "overdue-milestone" and play.ref:
+        about = names.get(play.ref, play.ref)
+    elif play.reason == "engagement-gap" and play.ref:
+        about = COMPONENT_LABELS.get(play.ref, play.ref)
+    elif play.reason == "missing-experience" and play.ref:
+        about = _elements(ws, score.experience.id, (play.ref,))[0].expectation
+    return Play(
+        play.type,
+        PLAY_TYPES.get(play.type, play.type),
+        play.play,
+        milestone,
+        play.reason,
+        play.ref,
+        about,
+    )
+
+
+def _measure_label(ws: Workspace, score: AccountScore, kind: str, ref: str) -> str:
+    if kind == "milestones":
+        return f"{ref} milestones" if ref != "all" else "all milestones"
+    if kind == "question":
+        model = ws.engagement_models.get(score.engagement.model)
+        if model is not None:
+            for _, component in model.components.items():
+                for measure in component.measures:
+                    if getattr(measure, "question", None) == ref:
+                        return str(measure.text)  # type: ignore[union-attr]
+    return ref
+
+
+def _elements(ws: Workspace, experience_id: str, ids: tuple[str, ...]) -> tuple[Element, ...]:
+    # Element ids are unique within one experience only: the segment's own
+    # experience names them first, a mismatched element comes from another.
+    found: dict[str, Element] = {}
+    own = ws.experiences.get(experience_id)
+    for experience in ([own] if own is not None else []) + list(ws.experiences.values()):
+        for e in experience.elements:
+            found.setdefault(e.id, Element(e.id, AREA_LABELS[e.area], e.expectation))
+    return tuple(found.get(i, Element(i, "", i)) for i in ids)
+
+
+def _icp(ws: Workspace, score: AccountScore) -> IcpFit | None:
+    icp = score.icp
+    if icp is None:
+        return None
+    model = ws.icps.get(icp.id)
+    return IcpFit(
+        id=icp.id,
+        name=model.name if model is not None else icp.id,
+        fit=icp.fit,
+        ideal=icp.ideal,
+        threshold=icp.threshold,
+        missing_attributes=icp.missing_attributes,
+        criteria=tuple(
+            Criterion(c.attribute, c.met, c.missing, c.weight, c.value) for c in icp.criteria
+        ),
+    )
