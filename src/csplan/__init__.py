@@ -17,14 +17,16 @@ from typing import TYPE_CHECKING, Any
 from csplan._version import __version__
 
 if TYPE_CHECKING:
+    from csplan.scoring import score
     from csplan.workspace import LoadResult, Workspace, load_workspace
 
-__all__ = ["LoadResult", "Workspace", "__version__", "load_workspace"]
+__all__ = ["LoadResult", "Workspace", "__version__", "load_workspace", "score"]
 
 _LAZY = {
     "load_workspace": "csplan.workspace",
     "LoadResult": "csplan.workspace",
     "Workspace": "csplan.workspace",
+    "score": "csplan.scoring",
 }
 
 

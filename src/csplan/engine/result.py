@@ -226,13 +226,11 @@ class LineRef(SourceRef):
 
 
 def evidence_location(ws: Any, ref: SourceRef | None) -> tuple[str, int] | None:
-    """(file, line) of a piece of evidence, for reporters and templates.
+    """(file, line) of a piece of evidence, for reporters and templates; None
+    when there is no evidence. ``ws`` is the Workspace the score came from.
 
-    ``ws`` is the :class:`~csplan.workspace.Workspace` the score came from;
-    YAML positions are looked up through ``ws.locate`` (which parses the file
-    on first use), CSV rows carry their line. None when there is no evidence."""
-    if ref is None:
-        return None
-    if isinstance(ref, LineRef):
-        return (ref.file, ref.line)
-    return (ref.file, ws.locate(ref)[0])
+    Delegates to :func:`csplan.report.score_lines.evidence_location`, which
+    finds YAML lines without parsing the file again where it can."""
+    from csplan.report.score_lines import evidence_location as locate
+
+    return locate(ws, ref)

@@ -180,13 +180,25 @@ def read(file: str, raw: bytes) -> Source:
         source.findings.append(finding)
         return source
     source.documents = _parse(source)
-    if "!" in text and not source.findings:
+    if "!" in text and not source.findings and _may_have_tags(text):
         _check_tags(source)
     if not source.findings and all(doc is None for doc in source.documents):
         source.findings.append(
             make("CSP006", top, "file holds no YAML documents", "add documents or delete the file")
         )
     return source
+
+
+def _may_have_tags(text: str) -> bool:
+    """Whether some "!" could start a tag: tags open a node, so they follow a
+    space, a line break, a flow indicator or ':'. "Great job!" cannot be one,
+    and composing every file that says so would double the load time."""
+    i = text.find("!")
+    while i >= 0:
+        if i == 0 or text[i - 1] in " \t\n\r[{,:":
+            return True
+        i = text.find("!", i + 1)
+    return False
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:

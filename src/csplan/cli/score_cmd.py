@@ -1,0 +1,242 @@
+"""``csplan score``."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from csplan.cli.common import WORKSPACE_HELP
+
+if TYPE_CHECKING:
+    import datetime as _dt
+    from collections.abc import Iterator
+
+    from csplan.engine import AccountScore
+    from csplan.scoring import Signals
+    from csplan.workspace import Workspace
+
+PROGRESS_MIN = 500  # accounts: below this, scoring is over before a bar would help
+INDENT_MAX = 100  # accounts: JSON for more is written compactly, as it is scored
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Sort(StrEnum):
+    gap = "gap"
+    attainment = "attainment"
+    success_gap = "success-gap"
+    name = "name"
+
+
+def score(
+    accounts: list[str] | None = typer.Argument(
+        None, help="Account ids to score.", show_default=False
+    ),
+    all_accounts: bool = typer.Option(False, "--all", help="Score every account."),
+    workspace: Path | None = typer.Option(
+        None, "--workspace", "-w", help=WORKSPACE_HELP, show_default=False
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Scoring date YYYY-MM-DD (default: today).", show_default=False
+    ),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    explain: bool = typer.Option(
+        False, "--explain", help="Show every figure with its evidence, file and line."
+    ),
+    trend: bool = typer.Option(
+        False, "--trend", help="Add the scores at month ends over the last 12 months."
+    ),
+    signals: Path | None = typer.Option(
+        None,
+        "--signals",
+        help="CSV of extra observations: account,signal,as_of,value.",
+        show_default=False,
+    ),
+    fail_under: float | None = typer.Option(
+        None,
+        "--fail-under",
+        help="Exit 1 if any account's engagement attainment is below N.",
+        show_default=False,
+    ),
+    sort: Sort | None = typer.Option(
+        None,
+        "--sort",
+        help="Order of table and CSV rows (default: account id).",
+        show_default=False,
+    ),
+) -> None:
+    """Score accounts: engagement, milestones, outcome, experience, ICP fit and plays.
+
+    Exit codes: 0 scored; 1 the workspace has errors, the signals file has bad
+    rows, or --fail-under was missed; 2 usage error (no accounts named, an
+    unknown account, a missing signals file, no workspace).
+
+    Example:
+
+        csplan score --all -w examples/acme-mail --as-of 2026-11-01 --sort gap
+    """
+    import gc
+
+    from csplan.cli.common import fail, load_valid, parse_as_of
+    from csplan.errors import SignalsFileError, UnknownAccount
+    from csplan.scoring import resolve_ids
+
+    if bool(accounts) == all_accounts:
+        fail(
+            "name the accounts to score, or pass --all (not both)"
+            if accounts
+            else "name the accounts to score, or pass --all",
+            2,
+        )
+    if explain and format is not Format.table:
+        fail("--explain prints text: drop --format (JSON carries the evidence of every measure)", 2)
+    day = parse_as_of(as_of)
+    # A short-lived command: the cycle collector would walk the whole loaded
+    # workspace again and again while scores are built, for nothing to free.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        ws = load_valid(workspace).workspace
+        try:
+            ids = resolve_ids(ws, None if all_accounts else accounts)
+        except UnknownAccount as exc:
+            fail(str(exc), 2)
+        extra = None
+        if signals is not None:
+            try:
+                extra = _signals(signals, ws)
+            except SignalsFileError as exc:
+                fail(str(exc), 2)
+        scored = _report(
+            ws,
+            ids,
+            day,
+            extra,
+            format,
+            explain=explain,
+            with_trend=trend,
+            detail=not all_accounts and len(ids) == 1,
+            sort=sort,
+        )
+    finally:
+        if was_enabled:
+            gc.enable()
+    if fail_under is not None:
+        below = [(a, e) for a, e in scored if round(e, 9) < fail_under]
+        if below:
+            shown = ", ".join(f"{a} ({e:.1f})" for a, e in below[:10])
+            more = f" and {len(below) - 10} more" if len(below) > 10 else ""
+            fail(f"{len(below)} of {len(ids)} accounts below {fail_under:g}: {shown}{more}", 1)
+
+
+def _signals(path: Path, ws: Workspace) -> Signals:
+    """Read --signals; report every problem on stderr; exit 1 on errors."""
+    from csplan.cli.common import fail
+    from csplan.scoring import display_name
+    from csplan.signals_csv import read_signals
+
+    parsed = read_signals(path, ws, display_name(path, ws))
+    for problem in parsed.problems:
+        typer.echo(str(problem), err=True)
+    errors = len(parsed.errors)
+    if errors:
+        fail(
+            f"{errors} bad row{'s' if errors != 1 else ''} in {parsed.file}; nothing was scored", 1
+        )
+    return parsed.signals
+
+
+def _report(
+    ws: Workspace,
+    ids: list[str],
+    day: _dt.date,
+    extra: Signals | None,
+    fmt: Format,
+    *,
+    explain: bool,
+    with_trend: bool,
+    detail: bool,
+    sort: Sort | None,
+) -> list[tuple[str, float]]:
+    """Score and print; returns (account id, attainment) of every account."""
+
+    from csplan.report import score_csv, score_json, score_table
+
+    scored: list[tuple[str, float]] = []
+    bands = [b.name for b in sorted(ws.settings.bands, key=lambda b: -b.min)]
+
+    def each() -> Iterator[AccountScore]:
+        for s in _scores(ws, ids, day, extra, with_trend):
+            scored.append((s.id, s.engagement.attainment))
+            yield s
+
+    out = sys.stdout
+    if fmt is Format.json:
+        score_json.write(each(), ws, day, out, compact=len(ids) > INDENT_MAX)
+    elif fmt is Format.csv:
+        rows = [(score_table.row(s), score_csv.row(s)) for s in each()]
+        rows = _sorted(rows, sort)
+        score_csv.write([r[1] for r in rows], out, trend=with_trend)
+    elif explain:
+        from csplan.report.score_explain import explain as explain_one
+
+        for i, s in enumerate(each()):
+            out.write(("\n" if i else "") + explain_one(s, ws))
+    elif detail:
+        from csplan.report.score_detail import write_detail
+
+        for s in each():
+            write_detail(s, out, bands)
+    else:
+        portfolio = _sorted([(score_table.row(s), None) for s in each()], sort)
+        score_table.write_portfolio([r[0] for r in portfolio], out, bands, day.isoformat())
+    return scored
+
+
+def _sorted(rows: list[tuple[Any, Any]], sort: Sort | None) -> list[tuple[Any, Any]]:
+    from csplan.report.score_table import SORTS
+
+    if sort is None:
+        return rows
+    key = SORTS[sort.value]
+    return sorted(rows, key=lambda r: key(r[0]))
+
+
+def _scores(
+    ws: Workspace, ids: list[str], day: _dt.date, extra: Signals | None, with_trend: bool
+) -> Iterator[AccountScore]:
+    """Scores one at a time in id order, with a transient progress bar on a
+    terminal when there are many."""
+    import dataclasses
+
+    from csplan.engine import iter_scores, trend
+
+    stream: Iterator[AccountScore] = iter_scores(ws, ids, day, signals=extra)
+    if with_trend:
+        stream = (dataclasses.replace(s, trend=trend(ws, s.id, day, signals=extra)) for s in stream)
+    if not _show_progress(len(ids)):
+        yield from stream
+        return
+    from rich.console import Console
+    from rich.progress import track
+
+    yield from track(
+        stream, total=len(ids), description="Scoring", transient=True, console=Console(stderr=True)
+    )
+
+
+def _show_progress(count: int) -> bool:
+    """A bar only for a person watching a terminal, and only when it lasts."""
+    return count >= PROGRESS_MIN and sys.stderr.isatty()
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(score)

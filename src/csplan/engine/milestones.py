@@ -1,0 +1,163 @@
+"""Milestone state on the route (SPEC section 4): occurrences, reached,
+due dates, overdue, next, route, functional and customer progress."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from csplan.engine.facts import AccountFacts, is_number, same
+from csplan.engine.index import MapDef, MilestoneDef
+from csplan.engine.result import Milestones, MilestoneState, Overdue
+from csplan.findings import SourceRef
+
+if TYPE_CHECKING:
+    from csplan.workspace.model import Milestone, SignalCriterion
+
+
+def score_milestones(
+    mdef: MapDef, facts: AccountFacts, as_of: date, journey_start: date
+) -> Milestones:
+    """The state of every milestone of ``mdef`` at ``as_of``, in route order."""
+    drafts = [_draft(d, mdef.id, facts, as_of, journey_start) for d in mdef.milestones]
+    reached_ids = {
+        d.milestone.id for d, draft in zip(mdef.milestones, drafts, strict=True) if draft[0]
+    }
+    states = []
+    next_ids = []
+    overdue_list = []
+    for d, (is_reached, occurrences, by_evidence, evidence, source, due) in zip(
+        mdef.milestones, drafts, strict=True
+    ):
+        ms = d.milestone
+        latest = occurrences[-1] if occurrences else None
+        overdue = not is_reached and due < as_of
+        is_next = not is_reached and all(a in reached_ids for a in d.after)
+        if is_next:
+            next_ids.append(ms.id)
+        days_late = (as_of - due).days if overdue else None
+        if overdue:
+            overdue_list.append(Overdue(ms.id, due, (as_of - due).days))
+        if is_reached:
+            status = "reached"
+        else:
+            status = "overdue" if overdue else "next" if is_next else "upcoming"
+        states.append(
+            MilestoneState(
+                id=ms.id,
+                name=ms.name,
+                type=ms.type,
+                owner=ms.owner,
+                status=status,  # type: ignore[arg-type]
+                due=due,
+                occurrences=occurrences,
+                latest=latest,
+                by_evidence=by_evidence,
+                days_late=days_late,
+                lapsed=not is_reached and latest is not None,
+                after=d.after,
+                vehicles=d.vehicles,
+                repeat_days=ms.repeat_days,
+                source=source,
+                evidence=evidence,
+                triggers=d.triggers,
+            )
+        )
+    f = _progress(states, "functional", mdef.totals)
+    c = _progress(states, "customer", mdef.totals)
+    return Milestones(
+        map=mdef.id,
+        journey_start=journey_start,
+        functional_progress=f,
+        customer_progress=c,
+        success_gap=max(0.0, f - c) * 100.0,
+        route="off-track" if overdue_list else "on-track",
+        reached=tuple(s.id for s in states if s.status == "reached"),
+        next=tuple(next_ids),
+        overdue=tuple(overdue_list),
+        states=tuple(states),
+    )
+
+
+def _progress(states: list[MilestoneState], kind: str, totals: dict[str, int]) -> float:
+    # A map with no milestone of a type has made no progress of that type.
+    total = totals[kind]
+    if not total:
+        return 0.0
+    return sum(1 for s in states if s.type == kind and s.status == "reached") / total
+
+
+# reached, occurrences, reached by evidence on, its observations, listed entry, due
+_Draft = tuple[
+    bool, tuple[date, ...], "date | None", tuple[SourceRef, ...], "SourceRef | None", date
+]
+_NO_REFS: tuple[SourceRef, ...] = ()
+
+
+def _draft(
+    d: MilestoneDef, map_id: str, facts: AccountFacts, as_of: date, journey_start: date
+) -> _Draft:
+    ms = d.milestone
+    entries = facts.listed.get(ms.id)
+    listed = [entry for entry in entries if entry[0] <= as_of] if entries else []
+    by_evidence = None
+    evidence = _NO_REFS
+    if ms.criteria:
+        found = evidence_date(ms, map_id, facts)
+        if found is not None and found[0] <= as_of:
+            by_evidence, evidence = found
+    if by_evidence is None:
+        # Listed dates are sorted; a date listed twice counts once.
+        occurrences = tuple(dict.fromkeys(e[0] for e in listed))
+    else:
+        occurrences = tuple(sorted({by_evidence, *(e[0] for e in listed)}))
+    if not occurrences:
+        return False, (), None, _NO_REFS, None, journey_start + d.due
+    # Point at the latest listed entry on or before the date: the one an
+    # explanation should show.
+    source = facts.listed_ref(listed[-1]) if listed else None
+    if d.repeat is None:
+        return True, occurrences, by_evidence, evidence, source, journey_start + d.due
+    # Reached before: due again repeat_days after the latest occurrence, and
+    # reached only while that date has not passed.
+    due = occurrences[-1] + d.repeat
+    return due >= as_of, occurrences, by_evidence, evidence, source, due
+
+
+def evidence_date(
+    ms: Milestone, map_id: str, facts: AccountFacts
+) -> tuple[date, tuple[SourceRef, ...]] | None:
+    """The first observation date on which every criterion of ``ms`` held,
+    each judged on its signal's latest observation up to that date.
+
+    Independent of the scoring date (the caller keeps it only when it is on
+    or before), so it is computed once per account and map."""
+    key = (map_id, ms.id)
+    if key in facts.evidence_dates:
+        return facts.evidence_dates[key]
+    series = [facts.series(c.signal) for c in ms.criteria]
+    candidates = sorted({d for s in series for d in s.dates})
+    found = None
+    for day in candidates:
+        refs = []
+        for crit, s in zip(ms.criteria, series, strict=True):
+            i = s.latest(day)
+            if i < 0 or not holds(crit, s.values[i]):
+                break
+            refs.append(s.ref(i))
+        else:
+            found = (day, tuple(refs))
+            break
+    facts.evidence_dates[key] = found
+    return found
+
+
+def holds(crit: SignalCriterion, value: object) -> bool:
+    """Whether an observed value meets a milestone criterion."""
+    if crit.equals is not None:
+        return same(value, crit.equals)
+    if not is_number(value):
+        return False
+    if crit.at_least is not None:
+        return value >= crit.at_least  # type: ignore[operator]
+    return value <= crit.at_most  # type: ignore[operator]

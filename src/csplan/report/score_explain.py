@@ -1,0 +1,264 @@
+"""``csplan score --explain``: every figure with the evidence behind it.
+
+Plain text, one account after another: which observation, answer, listed
+date or attribute gave which number, with its file and line, and the
+arithmetic of each formula of SPEC section 4.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from csplan.engine.engagement import fmt
+from csplan.engine.plays import RISK_GAPS, component_label
+from csplan.findings import SourceRef
+from csplan.report.score_lines import evidence_location
+
+if TYPE_CHECKING:
+    from csplan.engine.result import AccountScore, ComponentScore, MeasureScore, MilestoneState
+    from csplan.workspace import Workspace
+
+
+def explain(score: AccountScore, ws: Workspace) -> str:
+    """The explanation of one account's score, as text."""
+    return "\n".join(_lines(score, ws)) + "\n"
+
+
+def _at(ws: Workspace, ref: SourceRef | None) -> str:
+    where = evidence_location(ws, ref)
+    return f" ({where[0]}:{where[1]})" if where else ""
+
+
+def _lines(score: AccountScore, ws: Workspace) -> Iterator[str]:
+    yield f"{score.id} - {score.name}{_at(ws, score.source)}, as of {score.as_of}"
+    since = f" since {score.segment_since}" if score.segment_since else ""
+    yield f"Segment {score.segment}{since}"
+    yield ""
+    yield from _engagement(score, ws)
+    yield ""
+    yield from _milestones(score, ws)
+    yield ""
+    yield from _outcome(score, ws)
+    yield ""
+    yield from _experience(score, ws)
+    yield ""
+    yield from _icp(score, ws)
+    yield ""
+    yield from _plays(score, ws)
+
+
+def _engagement(score: AccountScore, ws: Workspace) -> Iterator[str]:
+    e = score.engagement
+    bands = sorted(((b.min, b.name) for b in ws.settings.bands), reverse=True)
+    num = sum(c.weight * min(c.actual, c.desired) for c in e.components)
+    den = sum(c.weight * c.desired for c in e.components)
+    band_min = next((low for low, name in bands if name == e.band), 0)
+    yield (
+        f"Engagement attainment {e.attainment:.2f}, band {e.band} "
+        f"(the highest band starting at or below it: {e.band} from {fmt(band_min)})"
+    )
+    if den > 0:
+        yield (
+            f"  attainment = 100 x sum(weight x min(actual, desired)) / sum(weight x desired)"
+            f" = 100 x {num:.4f} / {den:.4f}"
+        )
+    else:
+        yield "  nothing is desired (every weight x desired is 0), so attainment is 100"
+    yield f"  engagement gap = 100 - {e.attainment:.2f} = {e.gap:.2f}"
+    yield f"  engagement model {e.model}"
+    for c in e.components:
+        yield from _component(c, ws)
+    if e.biggest_gaps:
+        by_name = {c.name: c for c in e.components}
+        gaps = ", ".join(
+            f"{component_label(n)} {by_name[n].weight * by_name[n].gap:.2f}" for n in e.biggest_gaps
+        )
+        yield f"  biggest gaps (weight x gap): {gaps}"
+    else:
+        yield "  biggest gaps: none, every component is at or above its desired state"
+
+
+def _component(c: ComponentScore, ws: Workspace) -> Iterator[str]:
+    yield (
+        f"  {component_label(c.name)}: actual {c.actual:.2f} of desired {c.desired:.2f} "
+        f"(weight {fmt(c.weight)}), gap {c.gap:.2f}"
+    )
+    if not c.measures:
+        yield "    no measures: actual 0"
+        return
+    for m in c.measures:
+        yield f"    {_measure(m, ws)}"
+
+
+def _measure(m: MeasureScore, ws: Workspace) -> str:
+    head = f"{m.kind} {m.ref} = {m.score:.2f} (weight {fmt(m.weight)}): "
+    if m.kind == "question":
+        if m.no_evidence:
+            return head + "never answered: no evidence"
+        return head + f"answered '{m.value}' on {m.as_of}{_at(ws, m.source)}"
+    if m.kind == "milestones":
+        return head + m.evidence
+    scale = f"; scale bad {fmt(m.bad)} -> good {fmt(m.good)}"
+    if m.as_of is None:
+        return head + "nothing reported on or before the date: no evidence" + scale
+    if m.stale:
+        return head + (
+            f"{fmt(m.value)} on {m.as_of}{_at(ws, m.source)} is older than "
+            f"{m.max_age_days} days: no evidence"
+        )
+    if m.no_evidence:
+        return head + f"{fmt(m.value)} on {m.as_of}{_at(ws, m.source)} is not a number: no evidence"
+    return head + f"{fmt(m.value)} on {m.as_of}{_at(ws, m.source)}" + scale
+
+
+def _milestones(score: AccountScore, ws: Workspace) -> Iterator[str]:
+    m = score.milestones
+    start = (
+        "the account's start"
+        if m.journey_start == ws.accounts[score.id].start
+        else "the segment's since"
+    )
+    yield f"Milestones on map {m.map}, journey start {m.journey_start} ({start})"
+    for s in m.states:
+        yield f"  {s.id} ({s.type}, owner {s.owner}): {_state(s, ws)}"
+    functional = [s for s in m.states if s.type == "functional"]
+    customer = [s for s in m.states if s.type == "customer"]
+    f_done = sum(1 for s in functional if s.status == "reached")
+    c_done = sum(1 for s in customer if s.status == "reached")
+    yield (
+        f"  functional progress {f_done}/{len(functional)} = {m.functional_progress:.2f}; "
+        f"customer progress {c_done}/{len(customer)} = {m.customer_progress:.2f}"
+    )
+    yield (
+        f"  success gap = max(0, {m.functional_progress:.2f} - {m.customer_progress:.2f}) x 100 "
+        f"= {m.success_gap:.1f} points"
+    )
+    if m.overdue:
+        yield f"  route off-track: {len(m.overdue)} overdue ({', '.join(o.id for o in m.overdue)})"
+    else:
+        yield "  route on-track: no milestone is overdue"
+    if m.next:
+        yield f"  next: {', '.join(m.next)}"
+
+
+def _state(s: MilestoneState, ws: Workspace) -> str:
+    parts = []
+    listed = [d for d in s.occurrences if d != s.by_evidence]
+    if listed:
+        parts.append("listed " + ", ".join(str(d) for d in listed) + _at(ws, s.source))
+    if s.by_evidence is not None:
+        refs = "".join(_at(ws, r) for r in s.evidence)
+        parts.append(f"reached by evidence on {s.by_evidence}{refs}")
+    history = "; ".join(parts) if parts else "no occurrence on or before the date"
+    if s.status == "reached":
+        state = "reached"
+        if s.repeat_days:
+            state += f" (repeats every {s.repeat_days} days: due again {s.due})"
+    elif s.status == "overdue":
+        why = f"latest + {s.repeat_days} days" if s.lapsed else "journey start + due days"
+        state = f"overdue {s.days_late} days (due {s.due} = {why})"
+        if s.lapsed:
+            state = "lapsed, " + state
+    else:
+        state = f"{s.status}, due {s.due}"
+    return f"{state}; {history}"
+
+
+def _outcome(score: AccountScore, ws: Workspace) -> Iterator[str]:
+    o = score.outcome
+    if o is None:
+        yield "Outcome: none in force (the first desired outcome starts later)"
+        return
+    by = f" by {o.by}" if o.by else ""
+    yield (
+        f"Outcome {o.id} in force since {o.since}{_at(ws, o.source)}: baseline {fmt(o.baseline)}, "
+        f"target {fmt(o.target)} {o.unit}{by} ({o.direction})"
+    )
+    if o.previous is not None:
+        yield (
+            f"  changed from {o.previous.id}, {fmt(o.previous.baseline)} -> "
+            f"{fmt(o.previous.target)} (since {o.previous.since})"
+            + (f": {o.reason}" if o.reason else "")
+        )
+    if o.progress is None:
+        yield f"  {o.signal}: nothing reported on or before the date: progress unknown"
+        return
+    yield f"  current {fmt(o.current)} on {o.current_as_of}{_at(ws, o.evidence)}"
+    verdict = " - achieved" if o.progress >= 1 else ""
+    yield (
+        f"  progress = ({fmt(o.current)} - {fmt(o.baseline)}) / "
+        f"({fmt(o.target)} - {fmt(o.baseline)}) "
+        f"= {o.progress:.3f} ({o.progress * 100:.0f}%){verdict}"
+    )
+
+
+def _experience(score: AccountScore, ws: Workspace) -> Iterator[str]:
+    x = score.experience
+    total = len(x.in_place) + len(x.missing)
+    yield (
+        f"Appropriate experience {x.id}: {len(x.in_place)} of {total} elements in place "
+        f"= {x.coverage:.2f}"
+    )
+    where = dict(x.sources)
+    required = {e.id for e in ws.experiences[x.id].elements if e.required}
+    for element in ws.experiences[x.id].elements:
+        tag = " (required)" if element.id in required else ""
+        if element.id in where:
+            yield f"  {element.id}{tag}: in place{_at(ws, where[element.id])}"
+        else:
+            yield f"  {element.id}{tag}: missing"
+    for element in x.mismatched:
+        at = _at(ws, where.get(element))
+        yield f"  {element}: in place{at} but not part of {x.id} (mismatched)"
+
+
+def _icp(score: AccountScore, ws: Workspace) -> Iterator[str]:
+    i = score.icp
+    if i is None:
+        yield "ICP: the segment names no ideal customer profile"
+        return
+    met = sum(c.weight for c in i.criteria if c.met)
+    total = sum(c.weight for c in i.criteria)
+    verdict = "ideal" if i.ideal else "not ideal"
+    yield (
+        f"ICP {i.id}: fit {fmt(met)} / {fmt(total)} = {i.fit:.2f}, "
+        f"threshold {i.threshold:.2f}: {verdict}"
+    )
+    for c in i.criteria:
+        rule = f"{c.attribute} {c.operator.replace('_', ' ')} {_operand(c.expected)}"
+        if c.missing:
+            yield f"  {rule}: not recorded, does not meet (weight {fmt(c.weight)})"
+        else:
+            verb = "meets" if c.met else "does not meet"
+            at = _at(ws, c.source)
+            yield f"  {rule}: {_operand(c.value)} {verb} (weight {fmt(c.weight)}){at}"
+
+
+def _operand(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_operand(v) for v in value) + "]"
+    return fmt(value)
+
+
+def _plays(score: AccountScore, ws: Workspace) -> Iterator[str]:
+    if not score.plays:
+        yield "Plays: none"
+        return
+    window = ws.settings.play_window_days
+    latest = {s.id: s.latest for s in score.milestones.states}
+    yield "Plays"
+    for p in score.plays:
+        if p.milestone is not None:
+            when = latest.get(p.milestone)
+            ago = (score.as_of - when).days if when else 0
+            yield (
+                f"  {p.type}: {p.play} - milestone {p.milestone} reached {when}, {ago} days ago "
+                f"(within {window})"
+            )
+        elif p.reason == "overdue-milestone":
+            yield f"  risk: {p.play} - milestone {p.ref} is overdue"
+        elif p.reason == "missing-experience":
+            yield f"  risk: {p.play} - required element {p.ref} is missing"
+        else:
+            yield f"  risk: {p.play} - among the {RISK_GAPS} biggest engagement gaps"
