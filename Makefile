@@ -15,13 +15,22 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	@mkdir -p out
-	@for ws in $(EXAMPLES); do \
+	@rm -rf out && mkdir -p out
+	@set -e; for ws in $(EXAMPLES); do \
 	  name=$$(basename $$ws); \
-	  echo "== $$name: validate"; \
-	  $(BIN)/csplan validate -w $$ws || exit $$?; \
+	  echo; echo "== $$name: validate"; \
+	  $(BIN)/csplan validate -w $$ws; \
+	  echo; echo "== $$name: score --all --as-of $(AS_OF)"; \
+	  $(BIN)/csplan score --all -w $$ws --as-of $(AS_OF) --sort gap --trend; \
+	  $(BIN)/csplan score --all -w $$ws --as-of $(AS_OF) --trend --format json > out/$$name.scores.json; \
+	  $(BIN)/csplan score --all -w $$ws --as-of $(AS_OF) --format csv > out/$$name.scores.csv; \
+	  echo; echo "== $$name: render"; \
+	  for fmt in html md; do for aud in customer internal; do \
+	    $(BIN)/csplan render --all -w $$ws --as-of $(AS_OF) --format $$fmt --audience $$aud -o out/$$name > /dev/null; \
+	  done; done; \
+	  echo "wrote out/$$name/ ($$(ls out/$$name | wc -l) files), out/$$name.scores.json, out/$$name.scores.csv"; \
 	done
-	@echo "Wrote nothing to out/ yet"
+	@echo; echo "Open out/acme-mail/index.customer.html (plans) and out/acme-mail/index.internal.html (portfolio review)."
 
 test: $(STAMP)
 	$(BIN)/ruff check .
