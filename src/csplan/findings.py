@@ -30,6 +30,18 @@ class SourceRef:
         return SourceRef(self.file, self.doc, self.path + parts, key)
 
 
+@dataclass(frozen=True, slots=True)
+class LineRef(SourceRef):
+    """Evidence from outside the YAML (a ``--signals`` CSV row): the file as
+    the user named it and its 1-based line. A SourceRef, so that every
+    ``source`` field keeps one type."""
+
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
 @dataclass(slots=True)
 class Finding:
     code: str

@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from csplan.engine.facts import ExtraObservation
-from csplan.engine.result import LineRef
 from csplan.errors import SignalsFileError
-from csplan.findings import did_you_mean
+from csplan.findings import LineRef, did_you_mean
 
 if TYPE_CHECKING:
     from csplan.workspace import Workspace

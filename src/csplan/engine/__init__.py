@@ -9,8 +9,9 @@ a date and optional extra observations. No I/O, no clock.
 from __future__ import annotations
 
 from csplan.engine.facts import ExtraObservation, ExtraSignals
-from csplan.engine.result import SCHEMA_VERSION, AccountScore, LineRef, TrendPoint
+from csplan.engine.result import SCHEMA_VERSION, AccountScore, TrendPoint
 from csplan.engine.score import iter_scores, score_account, score_accounts, trend, trend_dates
+from csplan.findings import LineRef
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -211,26 +211,3 @@ class TrendPoint:
     attainment: float
     band: str
     success_gap: float
-
-
-@dataclass(frozen=True, slots=True)
-class LineRef(SourceRef):
-    """Evidence that comes from outside the YAML (a ``--signals`` CSV row):
-    the file as the user named it and the 1-based line. It is a SourceRef so
-    that every ``source`` field keeps one type."""
-
-    line: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
-
-
-def evidence_location(ws: Any, ref: SourceRef | None) -> tuple[str, int] | None:
-    """(file, line) of a piece of evidence, for reporters and templates; None
-    when there is no evidence. ``ws`` is the Workspace the score came from.
-
-    Delegates to :func:`csplan.report.score_lines.evidence_location`, which
-    finds YAML lines without parsing the file again where it can."""
-    from csplan.report.score_lines import evidence_location as locate
-
-    return locate(ws, ref)

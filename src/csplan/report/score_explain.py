@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from csplan.engine.engagement import fmt
 from csplan.engine.plays import RISK_GAPS, component_label
 from csplan.findings import SourceRef
-from csplan.report.score_lines import evidence_location
 
 if TYPE_CHECKING:
     from csplan.engine.result import AccountScore, ComponentScore, MeasureScore, MilestoneState
@@ -26,7 +25,7 @@ def explain(score: AccountScore, ws: Workspace) -> str:
 
 
 def _at(ws: Workspace, ref: SourceRef | None) -> str:
-    where = evidence_location(ws, ref)
+    where = ws.evidence_location(ref)
     return f" ({where[0]}:{where[1]})" if where else ""
 
 

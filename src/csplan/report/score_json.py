@@ -19,7 +19,6 @@ from csplan.engine.result import (
     MeasureScore,
     Play,
 )
-from csplan.report.score_lines import evidence_location
 
 if TYPE_CHECKING:
     from csplan.workspace import Workspace
@@ -152,7 +151,7 @@ def _component(c: ComponentScore, ws: Workspace) -> dict[str, Any]:
 
 
 def _measure(m: MeasureScore, ws: Workspace) -> dict[str, Any]:
-    where = evidence_location(ws, m.source)
+    where = ws.evidence_location(m.source)
     return {
         "kind": m.kind,
         "ref": m.ref,

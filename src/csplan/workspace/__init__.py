@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from csplan.findings import Finding, SourceRef, Summary, did_you_mean, make
+from csplan.findings import Finding, LineRef, SourceRef, Summary, did_you_mean, make
 
 if TYPE_CHECKING:
     from csplan.workspace.model import (
@@ -53,6 +53,16 @@ class Workspace:
         """1-based line and column of ``ref`` (parses the file's positions once)."""
         source = self.sources.get(ref.file)
         return source.locate(ref) if source is not None else (1, 1)
+
+    def evidence_location(self, ref: SourceRef | None) -> tuple[str, int] | None:
+        """(file, line) of a piece of evidence, None when there is none. CSV
+        rows carry their own line; YAML lines come from the file's text."""
+        if ref is None:
+            return None
+        if isinstance(ref, LineRef):
+            return (ref.file, ref.line)
+        source = self.sources.get(ref.file)
+        return (ref.file, source.line(ref) if source is not None else 1)
 
     def account_ids(self) -> list[str]:
         return sorted(self.accounts)

@@ -55,12 +55,25 @@ class Source:
     documents: list[Any] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     _nodes: list[Any] | None = field(default=None, repr=False)
+    _lines: Any = field(default=None, repr=False)
 
     def nodes(self) -> list[Any]:
         """libyaml node trees of the documents, composed on first use."""
         if self._nodes is None:
             self._nodes = _compose(self.text)
         return self._nodes
+
+    def line(self, ref: SourceRef) -> int:
+        """1-based line of the node ``ref`` points at, as :meth:`locate`
+        says, found from the text where it can: a portfolio's JSON names
+        the line of every piece of evidence, and composing every file with
+        libyaml would cost as much as loading the workspace again."""
+        if self._lines is None:
+            from csplan.workspace.lines import LineIndex
+
+            self._lines = LineIndex(self.text)
+        found = self._lines.line(ref)
+        return found if found is not None else self.locate(ref)[0]
 
     def locate(self, ref: SourceRef) -> tuple[int, int]:
         """1-based line and column of the node ``ref`` points at.

@@ -10,7 +10,7 @@ import pytest
 from conftest import EXAMPLES
 
 from csplan.findings import SourceRef
-from csplan.report.score_lines import _closed, _Lines, evidence_location
+from csplan.workspace.lines import LineIndex, _closed
 from csplan.workspace.source import read
 
 
@@ -29,7 +29,7 @@ def _compare(name: str, text: str) -> tuple[int, int]:
     """(nodes answered, nodes left to libyaml); fails on any disagreement."""
     source = read(name, text.encode())
     assert not source.findings
-    lines = _Lines(source.text)
+    lines = LineIndex(source.text)
     answered = left = 0
     for doc, data in enumerate(source.documents):
         for path in _paths(data):
@@ -121,16 +121,16 @@ def test_flow_collections_closing_on_their_line():
 
 
 def test_evidence_location_falls_back_to_libyaml(make_workspace):
-    from csplan.engine.result import LineRef
+    from csplan.findings import LineRef
     from csplan.workspace import load_workspace
 
     root = make_workspace({"notes.yaml": "kind: Persona\nid: p\nname: &n P\nsuccess: *n\n"})
     ws = load_workspace(root).workspace
     ref = SourceRef("notes.yaml", 0, ("success",))
-    assert _Lines(ws.sources["notes.yaml"].text).line(ref) is None  # aliases: not modelled
-    assert evidence_location(ws, ref) == ("notes.yaml", ws.locate(ref)[0])
-    assert evidence_location(ws, LineRef("s.csv", 0, line=7)) == ("s.csv", 7)
-    assert evidence_location(ws, None) is None
+    assert LineIndex(ws.sources["notes.yaml"].text).line(ref) is None  # aliases: not modelled
+    assert ws.evidence_location(ref) == ("notes.yaml", ws.locate(ref)[0])
+    assert ws.evidence_location(LineRef("s.csv", 0, line=7)) == ("s.csv", 7)
+    assert ws.evidence_location(None) is None
 
 
 def test_loader_composes_for_tags_only_where_a_tag_can_start(make_workspace):

@@ -9,26 +9,21 @@ lines that start with c spaces and a key, and the items of a sequence the
 lines that start with c spaces and "- "; anything nested is indented deeper.
 Only the containers on the way to the node asked about are searched, with
 regular expressions, and remembered for the next question about the file.
+:meth:`csplan.workspace.source.Source.line` keeps one reader per file.
 
 A file using YAML this does not model (tabs in indentation, anchors,
 aliases, tags, quoted or complex keys, flow collections or quoted strings
 spread over several lines, "..." document ends) is answered by
-``ws.locate``, as is any node it cannot place. Tests compare both on every
+libyaml (``Source.locate``), as is any node it cannot place. Tests compare both on every
 node of the example workspaces.
 """
 
 from __future__ import annotations
 
 import re
-import weakref
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 
-from csplan.engine.result import LineRef
 from csplan.findings import PathPart, SourceRef
-
-if TYPE_CHECKING:
-    from csplan.workspace import Workspace
 
 # The text is searched with a newline put in front, so that every line start
 # follows a "\n": patterns that begin with a literal newline are far faster
@@ -105,35 +100,6 @@ def _at(indent: int) -> _Patterns:
     return _Patterns(indent)
 
 
-def evidence_location(ws: Workspace, ref: SourceRef | None) -> tuple[str, int] | None:
-    """(file, line) of a piece of evidence; None when there is none. CSV rows
-    carry their line; YAML lines come from the text, or from libyaml."""
-    if ref is None:
-        return None
-    if isinstance(ref, LineRef):
-        return (ref.file, ref.line)
-    return (ref.file, locate_line(ws, ref))
-
-
-# The workspace (weakly: a reference kept until exit would make the final
-# garbage collection walk the whole workspace), the file, and its _Lines.
-_LAST: list[Any] = [None, None, None]
-
-
-def locate_line(ws: Workspace, ref: SourceRef) -> int:
-    """1-based line of ``ref``'s node, as ``ws.locate(ref)[0]`` would say.
-
-    Remembers the last file asked about: a reporter asks about one account's
-    file many times in a row, then moves on."""
-    last_ws = _LAST[0]() if _LAST[0] is not None else None
-    if last_ws is not ws or _LAST[1] != ref.file:
-        source = ws.sources.get(ref.file)
-        _LAST[:] = [weakref.ref(ws), ref.file, _Lines(source.text) if source is not None else None]
-    lines = _LAST[2]
-    found = lines.line(ref) if lines is not None else None
-    return found if found is not None else ws.locate(ref)[0]
-
-
 class _Unsupported(Exception):
     """The text uses YAML this reader does not model."""
 
@@ -168,7 +134,7 @@ class _Children:
 _EMPTY = _Children([], {}, 0)
 
 
-class _Lines:
+class LineIndex:
     """Node lines of one file, found on demand."""
 
     def __init__(self, text: str) -> None:
