@@ -59,16 +59,26 @@ COMPONENTS = (
 )
 
 
+# A workspace repeats the same few hundred dates hundreds of thousands of
+# times; parsing each once is measurably faster on large portfolios.
+_DATES: dict[str, date] = {}
+
+
 def _parse_date(value: Any) -> Any:
-    if isinstance(value, date):
+    if isinstance(value, str):
+        known = _DATES.get(value)
+        if known is not None:
+            return known
+        if _DATE_RE.match(value):
+            try:
+                parsed = _DATES[value] = date.fromisoformat(value)
+            except ValueError:
+                raise PydanticCustomError(
+                    "csp_date", "'{value}' is not a real calendar date", {"value": value}
+                ) from None
+            return parsed
+    elif isinstance(value, date):
         return value
-    if isinstance(value, str) and _DATE_RE.match(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise PydanticCustomError(
-                "csp_date", "'{value}' is not a real calendar date", {"value": value}
-            ) from None
     raise PydanticCustomError("csp_date", "expected a date written YYYY-MM-DD", {})
 
 

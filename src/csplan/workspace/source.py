@@ -225,9 +225,8 @@ def _parse(source: Source) -> list[Any]:
     limits = yaml_rs.AliasLimits(
         max_total_replayed_events=MAX_REPLAYED_EVENTS, max_replay_stack_depth=MAX_ALIAS_DEPTH
     )
-    text = source.text
     try:
-        data = yaml_rs.loads(text, parse_datetime=False, alias_limits=limits)
+        return _documents(source.text, limits)
     except yaml_rs.YAMLDecodeError as exc:
         return _parse_failed(source, str(exc), limits)
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
@@ -236,15 +235,22 @@ def _parse(source: Source) -> list[Any]:
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
         return _parse_failed(source, f"the YAML parser failed ({type(exc).__name__})", limits)
-    return _split_documents(source, data)
 
 
-def _split_documents(source: Source, data: Any) -> list[Any]:
-    # yaml-rs returns a bare value for one document and a list for several, so
-    # a list is ambiguous only when the text has a document marker.
-    if not isinstance(data, list) or not _DOC_MARKER.search(source.text):
-        return [data]
-    return data if len(source.nodes()) > 1 else [data]
+def _documents(text: str, limits: Any, **options: Any) -> list[Any]:
+    """The documents of ``text`` (None for an empty one).
+
+    yaml-rs returns a bare value for one document and a list for several, so
+    a file holding one sequence looks like several documents. With a
+    document marker in the text, an empty document is appended ("---" at
+    the start of a line always starts one) so the result is always the list
+    of documents plus that last one, dropped here: one parse, no guessing."""
+    import yaml_rs
+
+    if "---" in text and _DOC_MARKER.search(text):
+        data = yaml_rs.loads(text + "\n---\n", parse_datetime=False, alias_limits=limits, **options)
+        return list(data[:-1]) if isinstance(data, list) else [data]
+    return [yaml_rs.loads(text, parse_datetime=False, alias_limits=limits, **options)]
 
 
 def _parse_failed(source: Source, message: str, limits: Any) -> list[Any]:
@@ -284,7 +290,10 @@ def _parse_failed(source: Source, message: str, limits: Any) -> list[Any]:
         finding = make("CSP001", top, f"YAML syntax error: {problem}", _syntax_hint(problem))
     where = _AT_LINE.search(message)
     if where:
-        finding.line, finding.column = int(where.group(1)), int(where.group(2))
+        # Clamped: an error at the end of the text may be reported on the
+        # document marker _documents appended.
+        last_line = source.text.count("\n") + 1
+        finding.line, finding.column = min(int(where.group(1)), last_line), int(where.group(2))
     source.findings.append(finding)
     return []
 
@@ -326,15 +335,11 @@ def _duplicates(source: Source, limits: Any) -> list[Any]:
             make("CSP002", SourceRef(source.file, 0), "duplicate key in a mapping")
         )
     try:
-        data = yaml_rs.loads(
-            source.text,
-            parse_datetime=False,
-            alias_limits=limits,
-            duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.LastWins,
+        return _documents(
+            source.text, limits, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.LastWins
         )
     except (ValueError, yaml.YAMLError):
         return []
-    return _split_documents(source, data)
 
 
 def _duplicate_keys(node: Any) -> list[Any]:
