@@ -12,6 +12,7 @@ for it. Composing never constructs objects, so tags are never executed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -342,41 +343,43 @@ def _duplicates(source: Source, limits: Any) -> list[Any]:
         return []
 
 
-def _duplicate_keys(node: Any) -> list[Any]:
+def _nodes(roots: list[Any]) -> Iterator[Any]:
+    """Every node below ``roots`` once (aliases share nodes), keys included."""
+    import yaml
+
+    stack = list(roots)
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                stack.extend((key_node, value_node))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def _duplicate_keys(root: Any) -> list[Any]:
     import yaml
 
     found: list[Any] = []
-    stack = [node]
-    seen_nodes: set[int] = set()
-    while stack:
-        current = stack.pop()
-        if current is None or id(current) in seen_nodes:
-            continue
-        seen_nodes.add(id(current))
-        if isinstance(current, yaml.MappingNode):
+    for node in _nodes([root]):
+        if isinstance(node, yaml.MappingNode):
             keys: set[str] = set()
-            for key_node, value_node in current.value:
+            for key_node, _ in node.value:
                 if isinstance(key_node, yaml.ScalarNode):
                     if key_node.value in keys:
                         found.append(key_node)
                     keys.add(key_node.value)
-                stack.append(value_node)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
     found.sort(key=lambda n: (n.start_mark.line, n.start_mark.column))
     return found
 
 
 def _check_tags(source: Source) -> None:
-    import yaml
-
-    stack = list(source.nodes())
-    seen_nodes: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen_nodes:
-            continue
-        seen_nodes.add(id(node))
+    for node in _nodes(source.nodes()):
         tag = node.tag or ""
         explicit = tag.startswith("!") or (tag.startswith("tag:") and tag not in _CORE_TAGS)
         if explicit:
@@ -389,11 +392,6 @@ def _check_tags(source: Source) -> None:
             )
             finding.line, finding.column = node.start_mark.line + 1, node.start_mark.column + 1
             source.findings.append(finding)
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                stack.extend((key_node, value_node))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
     if source.findings:
         source.findings.sort(key=lambda f: (f.line, f.column))
         source.documents = []
