@@ -4,10 +4,11 @@ Plain dataclasses with slots: the engine fills them, reporters and templates
 read them, nothing recomputes or mutates them. They are not ``frozen``: a
 frozen dataclass sets every field through ``object.__setattr__``, and a
 portfolio of 10,000 accounts builds about 200,000 measure scores, which made
-``score --all --format json`` 10% slower. Collections are tuples all the same. Figures are unrounded. Every figure that comes from
-evidence keeps the :class:`~csplan.findings.SourceRef` of that evidence so an
-explanation can name file and line (resolved by the caller, who can read
-files; the engine cannot).
+``score --all --format json`` 10% slower. Collections are tuples all the
+same. Figures are unrounded. Every figure that comes from evidence keeps the
+:class:`~csplan.findings.SourceRef` of that evidence so an explanation can
+name file and line (resolved by the caller, who can read files; the engine
+cannot).
 """
 
 from __future__ import annotations
