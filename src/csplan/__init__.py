@@ -17,16 +17,18 @@ from typing import TYPE_CHECKING, Any
 from csplan._version import __version__
 
 if TYPE_CHECKING:
+    from csplan.rendering import render_plan
     from csplan.scoring import score
     from csplan.workspace import LoadResult, Workspace, load_workspace
 
-__all__ = ["LoadResult", "Workspace", "__version__", "load_workspace", "score"]
+__all__ = ["LoadResult", "Workspace", "__version__", "load_workspace", "render_plan", "score"]
 
 _LAZY = {
     "load_workspace": "csplan.workspace",
     "LoadResult": "csplan.workspace",
     "Workspace": "csplan.workspace",
     "score": "csplan.scoring",
+    "render_plan": "csplan.rendering",
 }
 
 
