@@ -341,8 +341,8 @@ def test_account_defaults(minimal):
     assert (account.plan.message, account.plan.next_steps) == (None, [])
     [wanted] = account.desired_outcomes
     assert (wanted.by, wanted.reason) == (None, None)
-    assert [p.segment for p in account.segment_periods()] == ["enterprise"]
-    assert account.segment_periods()[0].since == account.start
+    # A plain segment id stays a plain id; the engine puts it in force from start.
+    assert account.segment == "enterprise"
     assert account.milestones[0].dates == [account.start.replace(day=9)]
 
 

@@ -15,10 +15,6 @@ if TYPE_CHECKING:
 WORKSPACE_HELP = "Workspace folder (default: the nearest folder upward holding csplan.yaml)."
 
 
-def workspace_option() -> Path | None:
-    return typer.Option(None, "--workspace", "-w", help=WORKSPACE_HELP, show_default=False)  # type: ignore[no-any-return]
-
-
 def fail(message: str, code: int) -> NoReturn:
     typer.echo(f"csplan: {message}", err=True)
     raise typer.Exit(code)

@@ -475,20 +475,11 @@ class Account(Document):
     notes: list[Note] = Field(default_factory=list)
     plan: Plan = Field(default_factory=Plan)
 
-    def segment_periods(self) -> list[SegmentPeriod]:
-        """The segment history; a plain id is in force from the account's start."""
-        if isinstance(self.segment, str):
-            return [SegmentPeriod(since=self.start, segment=self.segment)]
-        return list(self.segment)
-
     def observations(self, signal: str) -> list[Observation]:
         raw = self.signals.get(signal)
         if raw is None:
             return []
         return list(raw) if isinstance(raw, list) else [raw]
-
-    def experience_entries(self) -> list[ExperienceInPlace]:
-        return [ExperienceInPlace(element=e) if isinstance(e, str) else e for e in self.experience]
 
 
 KINDS: dict[str, type[Document]] = {
