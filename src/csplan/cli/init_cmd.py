@@ -42,7 +42,7 @@ def init(
 
         csplan init cs-plans --vendor "Acme Mail"
     """
-    from csplan.cli.schema_cmd import write_atomic
+    from csplan.files import write_atomic
     from csplan.workspace.jsonschema import document_schema
 
     vendor = vendor.strip()

@@ -37,6 +37,7 @@ def schema(
     """
     import json
 
+    from csplan.files import write_atomic
     from csplan.workspace.jsonschema import document_schema
 
     text = json.dumps(document_schema(), indent=2, ensure_ascii=False) + "\n"
@@ -56,27 +57,6 @@ def schema(
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", 2)
     typer.echo(f"wrote {output}", err=True)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new
-    one, never half of it: a temporary file beside it, then a rename."""
-    import os
-    import tempfile
-
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        # mkstemp makes the file private; give it the mode a plain write would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def register(app: typer.Typer) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from csplan.errors import CsplanError, RenderError
+from csplan.files import stage
 
 if TYPE_CHECKING:
     from csplan.workspace import Workspace
@@ -82,7 +83,7 @@ def write_all(out_dir: Path, outputs: Sequence[Output], ws: Workspace) -> list[P
     replaced: list[Path] = []
     try:
         for output, target in zip(outputs, targets, strict=True):
-            staged.append((_stage(out_dir, output), target))
+            staged.append((stage(out_dir, output.name, output.text), target))
         # Keep the files about to be replaced until every new one is in
         # place, so that a failure half-way can put the old ones back.
         for _, target in staged:
@@ -98,19 +99,6 @@ def write_all(out_dir: Path, outputs: Sequence[Output], ws: Workspace) -> list[P
     for backup in backups.values():
         _remove(backup)
     return targets
-
-
-def _stage(out_dir: Path, output: Output) -> str:
-    fd, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=out_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(output.text)
-        # mkstemp creates 0600; give the file the mode a plain open() would.
-        os.chmod(temp, 0o666 & ~_umask())
-    except BaseException:
-        os.unlink(temp)
-        raise
-    return temp
 
 
 def _backup(out_dir: Path, target: Path) -> str:
@@ -148,12 +136,6 @@ def _roll_back(
 def _remove(path: str | Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _within(path: Path, folder: Path) -> bool:
