@@ -292,3 +292,89 @@ def test_trend_scores_each_point(make_workspace):
         (date(2026, 11, 1), 100.0, "healthy"),
     ]
     assert [p.success_gap for p in points] == [0.0, 0.0, 0.0]
+
+
+# --- repeating milestones reached by evidence (SPEC v1.2 section 4) ------------------
+
+REPEAT_CRITERIA_MAP = MAP.replace(
+    "    due_days: 60\n",
+    "    due_days: 60\n    repeat_days: 90\n    criteria:\n      - {signal: regs, at_least: 120}\n",
+)
+# Reached by evidence on 03-01; monthly readings keep meeting the target up to
+# 10-15; scored 11-01 (the reported case). Old rule: lapsed on 05-30.
+KEEPS_HOLDING = """\
+signals:
+  regs:
+    - {as_of: 2026-02-01, value: 110}
+    - {as_of: 2026-03-01, value: 125}
+    - {as_of: 2026-06-01, value: 130}
+    - {as_of: 2026-10-15, value: 140}
+"""
+
+
+def test_repeating_milestone_stays_current_while_its_evidence_holds(make_workspace):
+    s = _score(make_workspace, KEEPS_HOLDING, milestone_map=REPEAT_CRITERIA_MAP)
+    state = _state(s, "regs-up")
+    # One occurrence (03-01: first hold after 02-01 did not); 10-15 shows it current.
+    assert state.occurrences == (date(2026, 3, 1),)
+    assert (state.status, state.lapsed, state.shown) == ("reached", False, date(2026, 10, 15))
+    assert state.due == date(2027, 1, 13)  # 2026-10-15 + 90 days
+    assert state.by_evidence == date(2026, 10, 15)
+    assert [r.path for r in state.evidence] == [("signals", "regs", 3)]
+    assert "regs-up" not in [p.ref for p in s.plays if p.reason == "overdue-milestone"]
+    assert s.milestones.customer_progress == 1.0
+
+
+def test_repeating_milestone_lapses_once_its_latest_holding_reading_is_too_old(make_workspace):
+    # Scored 2027-01-14: 91 days after the latest reading that holds.
+    s = _score(make_workspace, KEEPS_HOLDING, date(2027, 1, 14), milestone_map=REPEAT_CRITERIA_MAP)
+    state = _state(s, "regs-up")
+    assert (state.status, state.due, state.days_late, state.lapsed) == (
+        "overdue",
+        date(2027, 1, 13),
+        1,
+        True,
+    )
+    on_time = _score(
+        make_workspace, KEEPS_HOLDING, date(2027, 1, 13), milestone_map=REPEAT_CRITERIA_MAP
+    )
+    assert _state(on_time, "regs-up").status == "reached"
+
+
+def test_each_return_to_holding_is_a_new_occurrence(make_workspace):
+    account = """\
+    signals:
+      regs:
+        - {as_of: 2026-03-01, value: 125}
+        - {as_of: 2026-04-01, value: 130}
+        - {as_of: 2026-05-01, value: 90}
+        - {as_of: 2026-07-01, value: 150}
+        - {as_of: 2026-08-01, value: 100}
+    """
+    # Holds 03-01 (first), 04-01 (still: no new occurrence), fails 05-01,
+    # holds again 07-01 (an occurrence), fails 08-01.
+    state = _state(_score(make_workspace, account, milestone_map=REPEAT_CRITERIA_MAP), "regs-up")
+    assert state.occurrences == (date(2026, 3, 1), date(2026, 7, 1))
+    assert state.evidence_occurrences == (date(2026, 3, 1), date(2026, 7, 1))
+    # The latest date that shows it is 07-01 (08-01 does not hold): due 09-29,
+    # overdue 33 days on 11-01.
+    assert (state.shown, state.due, state.status, state.days_late) == (
+        date(2026, 7, 1),
+        date(2026, 9, 29),
+        "overdue",
+        33,
+    )
+
+
+def test_a_later_listed_date_shows_a_repeating_milestone_current(make_workspace):
+    account = KEEPS_HOLDING + "milestones:\n  - {id: regs-up, reached: 2026-10-20}\n"
+    state = _state(_score(make_workspace, account, milestone_map=REPEAT_CRITERIA_MAP), "regs-up")
+    assert state.occurrences == (date(2026, 3, 1), date(2026, 10, 20))
+    assert (state.shown, state.due) == (date(2026, 10, 20), date(2027, 1, 18))
+
+
+def test_only_evidence_on_or_before_the_date_shows_it_current(make_workspace):
+    # On 2026-09-01 the latest holding reading is 06-01: due 08-30, 2 days late.
+    s = _score(make_workspace, KEEPS_HOLDING, date(2026, 9, 1), milestone_map=REPEAT_CRITERIA_MAP)
+    state = _state(s, "regs-up")
+    assert (state.shown, state.status, state.days_late) == (date(2026, 6, 1), "overdue", 2)

@@ -91,7 +91,16 @@ _EMPTY = Series([], [])
 class AccountFacts:
     """The evidence of one account, indexed for scoring at any date."""
 
-    __slots__ = ("_extra", "_series", "account", "answers", "evidence_dates", "listed", "source")
+    __slots__ = (
+        "_extra",
+        "_series",
+        "account",
+        "answers",
+        "evidence_dates",
+        "judgments",
+        "listed",
+        "source",
+    )
 
     def __init__(
         self, account: Account, extra: Mapping[str, Sequence[ExtraObservation]] | None = None
@@ -124,6 +133,12 @@ class AccountFacts:
         # (map id, milestone id) -> first date all criteria held, and the
         # observations that made them hold; None when never.
         self.evidence_dates: dict[tuple[str, str], tuple[date, tuple[SourceRef, ...]] | None] = {}
+        # (map id, milestone id) -> every observation date of its criteria's
+        # signals with the observations that made all hold (None when not):
+        # a repeating milestone is current on each date they hold.
+        self.judgments: dict[
+            tuple[str, str], tuple[tuple[date, tuple[SourceRef, ...] | None], ...]
+        ] = {}
 
     def listed_ref(self, entry: tuple[date, int, int]) -> SourceRef:
         """Where a listed milestone date is written."""
@@ -162,7 +177,8 @@ class AccountFacts:
         for i, e in enumerate(extra or ()):
             entries.append((e.as_of, 1, i, e.value, e.origin))
         entries.sort(key=lambda entry: entry[:3])
-        dates, values, refs = [], [], []
+        dates, values = [], []
+        refs: list[SourceRef] = []
         for when, _, _, value, ref in entries:
             if dates and dates[-1] == when:
                 values[-1], refs[-1] = value, ref

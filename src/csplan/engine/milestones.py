@@ -3,6 +3,7 @@ due dates, overdue, next, route, functional and customer progress."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -26,9 +27,16 @@ def score_milestones(
     states = []
     next_ids = []
     overdue_list = []
-    for d, (is_reached, occurrences, by_evidence, evidence, source, due) in zip(
-        mdef.milestones, drafts, strict=True
-    ):
+    for d, (
+        is_reached,
+        occurrences,
+        by_evidence,
+        evidence,
+        source,
+        due,
+        evidence_occurrences,
+        shown,
+    ) in zip(mdef.milestones, drafts, strict=True):
         ms = d.milestone
         latest = occurrences[-1] if occurrences else None
         overdue = not is_reached and due < as_of
@@ -61,6 +69,8 @@ def score_milestones(
                 source=source,
                 evidence=evidence,
                 triggers=d.triggers,
+                evidence_occurrences=evidence_occurrences,
+                shown=shown,
             )
         )
     f = _progress(states, "functional", mdef.totals)
@@ -87,9 +97,18 @@ def _progress(states: list[MilestoneState], kind: str, totals: dict[str, int]) -
     return sum(1 for s in states if s.type == kind and s.status == "reached") / total
 
 
-# reached, occurrences, reached by evidence on, its observations, listed entry, due
+# reached, occurrences, reached by evidence on (for a repeating milestone: the
+# latest date its criteria held), its observations, listed entry, due, the
+# occurrences by evidence, and the latest date that shows a repeating one current
 _Draft = tuple[
-    bool, tuple[date, ...], "date | None", tuple[SourceRef, ...], "SourceRef | None", date
+    bool,
+    tuple[date, ...],
+    "date | None",
+    tuple[SourceRef, ...],
+    "SourceRef | None",
+    date,
+    tuple[date, ...],
+    "date | None",
 ]
 _NO_REFS: tuple[SourceRef, ...] = ()
 
@@ -100,6 +119,11 @@ def _draft(
     ms = d.milestone
     entries = facts.listed.get(ms.id)
     listed = [entry for entry in entries if entry[0] <= as_of] if entries else []
+    # Point at the latest listed entry on or before the date: the one an
+    # explanation should show.
+    source = facts.listed_ref(listed[-1]) if listed else None
+    if d.repeat is not None and ms.criteria:
+        return _repeating_by_evidence(d, map_id, facts, as_of, journey_start, listed, source)
     by_evidence = None
     evidence = _NO_REFS
     if ms.criteria:
@@ -112,16 +136,86 @@ def _draft(
     else:
         occurrences = tuple(sorted({by_evidence, *(e[0] for e in listed)}))
     if not occurrences:
-        return False, (), None, _NO_REFS, None, journey_start + d.due
-    # Point at the latest listed entry on or before the date: the one an
-    # explanation should show.
-    source = facts.listed_ref(listed[-1]) if listed else None
+        return False, (), None, _NO_REFS, None, journey_start + d.due, (), None
     if d.repeat is None:
-        return True, occurrences, by_evidence, evidence, source, journey_start + d.due
+        return (
+            True,
+            occurrences,
+            by_evidence,
+            evidence,
+            source,
+            journey_start + d.due,
+            (by_evidence,) if by_evidence else (),
+            None,
+        )
     # Reached before: due again repeat_days after the latest occurrence, and
     # reached only while that date has not passed.
     due = occurrences[-1] + d.repeat
-    return due >= as_of, occurrences, by_evidence, evidence, source, due
+    return due >= as_of, occurrences, None, _NO_REFS, source, due, (), occurrences[-1]
+
+
+def _repeating_by_evidence(
+    d: MilestoneDef,
+    map_id: str,
+    facts: AccountFacts,
+    as_of: date,
+    journey_start: date,
+    listed: list[tuple[date, int, int]],
+    source: SourceRef | None,
+) -> _Draft:
+    """A repeating milestone with criteria (SPEC v1.2 section 4): every
+    observation date on which the criteria hold shows it current, so it does
+    not lapse while its evidence keeps holding; each return to holding after
+    a date on which they did not is a new occurrence."""
+    assert d.repeat is not None
+    judged = judgments(d.milestone, map_id, facts)
+    judged = judged[: bisect_right(judged, as_of, key=lambda j: j[0])]
+    by_evidence: list[date] = []
+    held_on: date | None = None
+    evidence = _NO_REFS
+    previous_held = False
+    for day, refs in judged:
+        if refs is None:
+            previous_held = False
+            continue
+        if not previous_held:
+            by_evidence.append(day)
+        previous_held = True
+        held_on, evidence = day, refs
+    occurrences = tuple(sorted({*by_evidence, *(e[0] for e in listed)}))
+    if not occurrences:
+        return False, (), None, _NO_REFS, None, journey_start + d.due, (), None
+    shown = max(occurrences[-1], held_on) if held_on is not None else occurrences[-1]
+    due = shown + d.repeat
+    return due >= as_of, occurrences, held_on, evidence, source, due, tuple(by_evidence), shown
+
+
+def judgments(
+    ms: Milestone, map_id: str, facts: AccountFacts
+) -> tuple[tuple[date, tuple[SourceRef, ...] | None], ...]:
+    """Every observation date of the signals ``ms``'s criteria read, ascending,
+    with the observations that made every criterion hold that day (None
+    when one did not). Independent of the scoring date; computed once per
+    account and map."""
+    key = (map_id, ms.id)
+    found = facts.judgments.get(key)
+    if found is not None:
+        return found
+    series = [facts.series(c.signal) for c in ms.criteria]
+    out: list[tuple[date, tuple[SourceRef, ...] | None]] = []
+    for day in sorted({d for s in series for d in s.dates}):
+        refs: list[SourceRef] | None = []
+        for crit, s in zip(ms.criteria, series, strict=True):
+            i = s.latest(day)
+            if i < 0 or not holds(crit, s.values[i]):
+                refs = None
+                break
+            assert refs is not None
+            refs.append(s.ref(i))
+        out.append((day, None if refs is None else tuple(refs)))
+    result = tuple(out)
+    facts.judgments[key] = result
+    return result
 
 
 def evidence_date(

@@ -79,7 +79,9 @@ class MilestoneState:
     due: date | None  # None: repeating milestone not reached again... never None for first-time
     occurrences: tuple[date, ...]  # on or before as_of, ascending
     latest: date | None  # latest occurrence
-    by_evidence: date | None  # the occurrence reached by criteria, if any
+    # the occurrence reached by criteria, if any; for a repeating milestone
+    # the latest date its criteria held
+    by_evidence: date | None
     days_late: int | None  # when overdue
     lapsed: bool  # repeating milestone reached before but not within repeat_days
     after: tuple[str, ...] = ()
@@ -89,6 +91,12 @@ class MilestoneState:
     # Added: the observations that made every criterion hold on by_evidence.
     evidence: tuple[SourceRef, ...] = ()
     triggers: tuple[tuple[str, str], ...] = ()  # (type, play) in map order
+    # The occurrences that came from the criteria (a repeating milestone can
+    # have several), and for a repeating milestone the latest date that shows
+    # it current (a listed date or a date its criteria held): due = shown +
+    # repeat_days.
+    evidence_occurrences: tuple[date, ...] = ()
+    shown: date | None = None
 
 
 @dataclass(slots=True)

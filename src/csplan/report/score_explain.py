@@ -143,19 +143,25 @@ def _milestones(score: AccountScore, ws: Workspace) -> Iterator[str]:
 
 def _state(s: MilestoneState, ws: Workspace) -> str:
     parts = []
-    listed = [d for d in s.occurrences if d != s.by_evidence]
+    listed = [d for d in s.occurrences if d not in s.evidence_occurrences]
     if listed:
         parts.append("listed " + ", ".join(str(d) for d in listed) + _at(ws, s.source))
     if s.by_evidence is not None:
         refs = "".join(_at(ws, r) for r in s.evidence)
-        parts.append(f"reached by evidence on {s.by_evidence}{refs}")
+        if s.repeat_days and s.evidence_occurrences:
+            reached = ", ".join(str(d) for d in s.evidence_occurrences)
+            parts.append(
+                f"reached by evidence on {reached}; criteria last held {s.by_evidence}{refs}"
+            )
+        else:
+            parts.append(f"reached by evidence on {s.by_evidence}{refs}")
     history = "; ".join(parts) if parts else "no occurrence on or before the date"
     if s.status == "reached":
         state = "reached"
         if s.repeat_days:
             state += f" (repeats every {s.repeat_days} days: due again {s.due})"
     elif s.status == "overdue":
-        why = f"latest + {s.repeat_days} days" if s.lapsed else "journey start + due days"
+        why = f"{s.shown} + {s.repeat_days} days" if s.lapsed else "journey start + due days"
         state = f"overdue {s.days_late} days (due {s.due} = {why})"
         if s.lapsed:
             state = "lapsed, " + state
@@ -207,9 +213,9 @@ def _experience(score: AccountScore, ws: Workspace) -> Iterator[str]:
             yield f"  {element.id}{tag}: in place{_at(ws, where[element.id])}"
         else:
             yield f"  {element.id}{tag}: missing"
-    for element in x.mismatched:
-        at = _at(ws, where.get(element))
-        yield f"  {element}: in place{at} but not part of {x.id} (mismatched)"
+    for stray in x.mismatched:
+        at = _at(ws, where.get(stray))
+        yield f"  {stray}: in place{at} but not part of {x.id} (mismatched)"
 
 
 def _icp(score: AccountScore, ws: Workspace) -> Iterator[str]:
