@@ -97,9 +97,11 @@ def resolve_ids(ws: Workspace, account_ids: Iterable[str] | None) -> list[str]:
 def load_signals(path: str | os.PathLike[str], ws: Workspace) -> Signals:
     """Read a signals CSV for the library: any bad row raises
     :class:`~csplan.errors.SignalsFileError` listing every problem."""
+    from pathlib import Path
+
     from csplan.signals_csv import read_signals
 
-    parsed = read_signals(path, ws, display_name(path, ws))
+    parsed = read_signals(Path(path), ws, display_name(path, ws))
     if parsed.errors:
         raise SignalsFileError("\n".join(str(p) for p in parsed.errors))
     return parsed.signals

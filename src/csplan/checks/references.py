@@ -136,14 +136,16 @@ def account_milestones(ix: Index) -> Iterator[Finding]:
     for account in ix.ws.accounts.values():
         if not account.milestones:
             continue
-        plain = isinstance(account.segment, str)
-        if plain and account.segment in by_segment:
-            maps, known = by_segment[account.segment]  # type: ignore[index]
+        # Only a plain segment id can share its maps with other accounts; a
+        # dated list of segments is resolved per account.
+        segment = account.segment if isinstance(account.segment, str) else None
+        if segment is not None and segment in by_segment:
+            maps, known = by_segment[segment]
         else:
             maps = _maps_of(ix, account)
             known = set().union(*(ix.map_milestones[m] for m in maps or ()))
-            if plain:
-                by_segment[account.segment] = (maps, known)  # type: ignore[index]
+            if segment is not None:
+                by_segment[segment] = (maps, known)
         if maps is None:
             continue
         for i, reached in enumerate(account.milestones):
@@ -171,7 +173,7 @@ def account_experience(ix: Index) -> Iterator[Finding]:
         elements = ix.element_ids
         for i, entry in enumerate(account.experience):
             plain = isinstance(entry, str)
-            element = entry if plain else entry.element  # type: ignore[union-attr]
+            element = entry if isinstance(entry, str) else entry.element
             if element in elements:
                 continue
             path: tuple[PathPart, ...] = (

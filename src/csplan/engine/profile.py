@@ -102,4 +102,4 @@ def meets(crit: Criterion, value: Any) -> bool:
         return bool(low <= value <= high)
     if crit.at_least is not None:
         return bool(value >= crit.at_least)
-    return bool(value <= crit.at_most)  # type: ignore[operator]
+    return bool(value <= crit.at_most)

@@ -9,7 +9,7 @@ would take seconds for ten thousand rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
@@ -70,7 +70,7 @@ def row(score: AccountScore) -> Row:
     )
 
 
-SORTS = {
+SORTS: dict[str, Callable[[Row], tuple[float | str, str]]] = {
     # biggest engagement gap first
     "gap": lambda r: (-round(r.engagement_gap, 9), r.id),
     # highest attainment first

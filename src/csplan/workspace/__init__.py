@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from csplan.findings import Finding, LineRef, SourceRef, Summary, did_you_mean, make
 
@@ -47,7 +47,8 @@ class Workspace:
     invalid_ids: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     def collection(self, kind: str) -> dict[str, Any]:
-        return getattr(self, _COLLECTIONS[kind])
+        found: dict[str, Any] = getattr(self, _COLLECTIONS[kind])
+        return found
 
     def locate(self, ref: SourceRef) -> tuple[int, int]:
         """1-based line and column of ``ref`` (parses the file's positions once)."""
@@ -212,7 +213,7 @@ def _settings(marker: Source, findings: list[Finding]) -> WorkspaceSettings | No
     return doc  # type: ignore[return-value]
 
 
-def _is_settings(data: Any) -> bool:
+def _is_settings(data: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(data, dict) and data.get("kind") == "Workspace"
 
 

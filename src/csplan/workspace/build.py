@@ -55,7 +55,8 @@ def _findings(
     exc: ValidationError, data: Any, ref: SourceRef, model: type[BaseModel]
 ) -> list[Finding]:
     grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for err in exc.errors(include_url=False):
+    for error in exc.errors(include_url=False):
+        err: dict[str, Any] = dict(error)
         path, rest = _data_path(data, err["loc"])
         if err["type"] == "missing":
             # The missing field is the first part not in the data.
@@ -63,14 +64,13 @@ def _findings(
             if field is None or _is_label(field):
                 field = str(err["loc"][-1])
             key = (*path, ("missing", field))
-            err = {**err, "_field": field}
         else:
             key = tuple(path)
         grouped.setdefault(key, []).append(err)
     findings = []
     for key, errs in grouped.items():
         if key and isinstance(key[-1], tuple) and key[-1][0] == "missing":
-            findings.append(_missing(ref, list(key[:-1]), errs[0]["_field"], model))
+            findings.append(_missing(ref, list(key[:-1]), key[-1][1], model))
         else:
             findings.append(_one(ref, list(key), errs, data, model))
     return findings
@@ -227,8 +227,8 @@ def _wrong_type(at: SourceRef, field: str, value: Any, errs: list[dict[str, Any]
     if field in _UNION_WORDS and any(e["type"].startswith("union_tag") for e in errs):
         expected = _UNION_WORDS[field]
     else:
-        words = [_TYPE_WORDS.get(e["type"]) for e in errs]
-        words = [w for w in dict.fromkeys(words) if w]
+        found = (_TYPE_WORDS.get(e["type"]) for e in errs)
+        words = [w for w in dict.fromkeys(found) if w]
         expected = " or ".join(words) if words else errs[0]["msg"].lower()
     hint = None
     if "text" in expected and isinstance(value, int | float | bool) and not isinstance(value, bool):
