@@ -465,3 +465,48 @@ def test_workspace_without_accounts(cli, make_workspace):
     )
     doc = json.loads(cli("score", "--all", "-w", root, "--as-of", AS_OF, "-f", "json").stdout)
     assert doc == {"schema_version": "1.0", "as_of": AS_OF, "accounts": []}
+
+
+# --- the same evidence options for render (SPEC section 6) --------------------------
+
+
+def test_render_with_signals_shows_what_score_with_signals_gives(cli, portfolio, tmp_path):
+    data = tmp_path / "signals.csv"
+    data.write_text("account,signal,as_of,value\nbeta,war,2026-10-20,0.6\n")
+    doc = json.loads(cli("score", "beta", "-w", portfolio, "--as-of", AS_OF, "-f", "json",
+                         "--signals", data).stdout)  # fmt: skip
+    engagement = doc["accounts"][0]["engagement"]
+    without = json.loads(cli("score", "beta", "-w", portfolio, "--as-of", AS_OF, "-f", "json")
+                         .stdout)["accounts"][0]["engagement"]  # fmt: skip
+    assert engagement["attainment"] != without["attainment"]  # the file moves the score
+    out = cli("render", "beta", "-w", portfolio, "--as-of", AS_OF, "-a", "internal", "-f", "md",
+              "-o", tmp_path / "out", "--signals", data)  # fmt: skip
+    assert out.exit_code == 0, out.stderr
+    review = (tmp_path / "out" / "beta.internal.md").read_text(encoding="utf-8")
+    expected = f"Attainment {engagement['attainment']:.1f} of 100 ({engagement['band']})"
+    assert expected in review
+    api = csplan.render_plan(portfolio, "beta", AS_OF, audience="internal", fmt="md", signals=data)
+    assert api == review
+
+
+def test_render_reports_bad_signals_rows_as_score_does(cli, portfolio, tmp_path):
+    data = tmp_path / "bad.csv"
+    data.write_text("account,signal,as_of,value\nbetaa,war,2026-10-20,0.6\n")
+    args = ("-w", portfolio, "--as-of", AS_OF, "--signals", data)
+    scored = cli("score", "beta", *args)
+    rendered = cli("render", "beta", *args, "-o", tmp_path / "out")
+    assert (
+        (rendered.exit_code, rendered.stderr)
+        == (scored.exit_code, scored.stderr)
+        == (
+            1,
+            f"{data}:2: error: unknown account 'betaa' (did you mean 'beta'?)\n"
+            f"csplan: 1 bad row in {data}; nothing was scored\n",
+        )
+    )
+    assert not (tmp_path / "out").exists()
+    missing = cli("render", "beta", "-w", portfolio, "--signals", tmp_path / "nope.csv")
+    assert (missing.exit_code, missing.stderr) == (
+        2,
+        f"csplan: no such signals file: {tmp_path / 'nope.csv'}\n",
+    )

@@ -14,6 +14,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from csplan.scoring import Signals
     from csplan.workspace import LoadResult, Workspace
 
 
@@ -24,18 +25,22 @@ def render_plan(
     *,
     audience: str = "customer",
     fmt: str = "html",
+    signals: Signals | str | os.PathLike[str] | None = None,
 ) -> str:
     """The ``audience`` plan (``customer`` or ``internal``) of one account
     as ``fmt`` (``html`` or ``md``), scored at ``as_of`` (default today).
+    ``signals`` adds observations as for :func:`csplan.score` (a CSV path
+    or a mapping account -> signal -> observations).
 
     Raises :class:`~csplan.errors.WorkspaceInvalid`,
-    :class:`~csplan.errors.UnknownAccount`, or
+    :class:`~csplan.errors.UnknownAccount`,
+    :class:`~csplan.errors.SignalsFileError`, or
     :class:`~csplan.errors.RenderError` (a template failed; the message
     names the template and line)."""
     from csplan.engine import score_account, trend
     from csplan.errors import RenderError
     from csplan.render import AUDIENCES, FORMATS, Renderer
-    from csplan.scoring import resolve_ids, workspace_of
+    from csplan.scoring import load_signals, resolve_ids, workspace_of
 
     if audience not in AUDIENCES:
         raise RenderError(f"unknown audience '{audience}': one of {', '.join(AUDIENCES)}")
@@ -44,6 +49,7 @@ def render_plan(
     ws = workspace_of(workspace)
     [account] = resolve_ids(ws, [account_id])
     day = _dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of or _dt.date.today()
-    score = score_account(ws, account, day)
-    points: Any = trend(ws, account, day) if audience == "internal" else ()
+    extra = load_signals(signals, ws) if isinstance(signals, (str, os.PathLike)) else signals
+    score = score_account(ws, account, day, signals=extra)
+    points: Any = trend(ws, account, day, signals=extra) if audience == "internal" else ()
     return Renderer(ws, fmt).plan(score, audience, points)

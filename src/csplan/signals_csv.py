@@ -62,6 +62,11 @@ class SignalsFile:
         return [p for p in self.problems if p.severity == "error"]
 
     @property
+    def bad_rows(self) -> int:
+        """How many lines have errors (a row with three problems is one bad row)."""
+        return len({p.line for p in self.problems if p.severity == "error"})
+
+    @property
     def warnings(self) -> list[RowProblem]:
         return [p for p in self.problems if p.severity == "warning"]
 

@@ -10,9 +10,43 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from csplan.workspace import LoadResult
+    from csplan.scoring import Signals
+    from csplan.workspace import LoadResult, Workspace
 
 WORKSPACE_HELP = "Workspace folder (default: the nearest folder upward holding csplan.yaml)."
+
+
+def signals_option() -> Path | None:
+    """``--signals FILE.csv``: every command that scores takes the same
+    evidence options (SPEC section 6), so they are defined once."""
+    return typer.Option(  # type: ignore[no-any-return]
+        None,
+        "--signals",
+        metavar="FILE.csv",
+        help="CSV of extra observations: account,signal,as_of,value.",
+        show_default=False,
+    )
+
+
+def read_signals_option(path: Path | None, ws: Workspace) -> Signals | None:
+    """Read ``--signals``: print every problem on stderr; exit 2 when the file
+    cannot be read, 1 when it has bad rows (nothing is scored then)."""
+    if path is None:
+        return None
+    from csplan.errors import SignalsFileError
+    from csplan.scoring import display_name
+    from csplan.signals_csv import read_signals
+
+    try:
+        parsed = read_signals(path, ws, display_name(path, ws))
+    except SignalsFileError as exc:
+        fail(str(exc), 2)
+    for problem in parsed.problems:
+        typer.echo(str(problem), err=True)
+    bad = parsed.bad_rows
+    if bad:
+        fail(f"{bad} bad row{'s' if bad != 1 else ''} in {parsed.file}; nothing was scored", 1)
+    return parsed.signals
 
 
 def fail(message: str, code: int) -> NoReturn:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from csplan.cli.common import WORKSPACE_HELP
+from csplan.cli.common import WORKSPACE_HELP, signals_option
 
 if TYPE_CHECKING:
     from csplan.workspace import Workspace
@@ -57,6 +57,7 @@ def render(
     output: Path = typer.Option(
         Path("out"), "--output", "-o", metavar="DIR", help="Folder to write into."
     ),
+    signals: Path | None = signals_option(),
 ) -> None:
     """Render success plans: one file per account, named ACCOUNT.AUDIENCE.FORMAT.
 
@@ -68,13 +69,14 @@ def render(
     workspace is never overwritten.
 
     Exit codes: 0 written, 1 workspace errors or a template error, 2 usage
-    error (unknown account, unsafe output folder, no workspace).
+    error (unknown account, unsafe output folder, no workspace, a missing
+    signals file). --signals adds observations exactly as for score.
 
     Example:
 
         csplan render --all -w examples/acme-mail --as-of 2026-11-01 -o out/acme-mail
     """
-    from csplan.cli.common import fail, load_valid, parse_as_of
+    from csplan.cli.common import fail, load_valid, parse_as_of, read_signals_option
 
     day = parse_as_of(as_of)
     if all_accounts and accounts:
@@ -83,6 +85,7 @@ def render(
         fail("name the accounts to render, or pass --all", 2)
     ws = load_valid(workspace).workspace
     ids = ws.account_ids() if all_accounts else _known(ws, accounts or [])
+    extra = read_signals_option(signals, ws)
 
     from csplan.engine import score_account, trend
     from csplan.errors import RenderError
@@ -101,8 +104,12 @@ def render(
         renderer = Renderer(ws, format.value)
         with _progress(len(ids)) as advance:
             for account_id in ids:
-                score = score_account(ws, account_id, day)
-                history = trend(ws, account_id, day) if audience is Audience.internal else ()
+                score = score_account(ws, account_id, day, signals=extra)
+                history = (
+                    trend(ws, account_id, day, signals=extra)
+                    if audience is Audience.internal
+                    else ()
+                )
                 text = renderer.plan(score, audience.value, history)
                 outputs.append(
                     Output(plan_filename(account_id, audience.value, format.value), text)

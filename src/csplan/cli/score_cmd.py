@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from csplan.cli.common import WORKSPACE_HELP
+from csplan.cli.common import WORKSPACE_HELP, signals_option
 
 if TYPE_CHECKING:
     import datetime as _dt
@@ -54,12 +54,7 @@ def score(
     trend: bool = typer.Option(
         False, "--trend", help="Add the scores at month ends over the last 12 months."
     ),
-    signals: Path | None = typer.Option(
-        None,
-        "--signals",
-        help="CSV of extra observations: account,signal,as_of,value.",
-        show_default=False,
-    ),
+    signals: Path | None = signals_option(),
     fail_under: float | None = typer.Option(
         None,
         "--fail-under",
@@ -85,8 +80,8 @@ def score(
     """
     import gc
 
-    from csplan.cli.common import fail, load_valid, parse_as_of
-    from csplan.errors import SignalsFileError, UnknownAccount
+    from csplan.cli.common import fail, load_valid, parse_as_of, read_signals_option
+    from csplan.errors import UnknownAccount
     from csplan.scoring import resolve_ids
 
     if bool(accounts) == all_accounts:
@@ -109,12 +104,7 @@ def score(
             ids = resolve_ids(ws, None if all_accounts else accounts)
         except UnknownAccount as exc:
             fail(str(exc), 2)
-        extra = None
-        if signals is not None:
-            try:
-                extra = _signals(signals, ws)
-            except SignalsFileError as exc:
-                fail(str(exc), 2)
+        extra = read_signals_option(signals, ws)
         scored = _report(
             ws,
             ids,
@@ -135,23 +125,6 @@ def score(
             shown = ", ".join(f"{a} ({e:.1f})" for a, e in below[:10])
             more = f" and {len(below) - 10} more" if len(below) > 10 else ""
             fail(f"{len(below)} of {len(ids)} accounts below {fail_under:g}: {shown}{more}", 1)
-
-
-def _signals(path: Path, ws: Workspace) -> Signals:
-    """Read --signals; report every problem on stderr; exit 1 on errors."""
-    from csplan.cli.common import fail
-    from csplan.scoring import display_name
-    from csplan.signals_csv import read_signals
-
-    parsed = read_signals(path, ws, display_name(path, ws))
-    for problem in parsed.problems:
-        typer.echo(str(problem), err=True)
-    errors = len(parsed.errors)
-    if errors:
-        fail(
-            f"{errors} bad row{'s' if errors != 1 else ''} in {parsed.file}; nothing was scored", 1
-        )
-    return parsed.signals
 
 
 def _report(
