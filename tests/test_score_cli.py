@@ -351,7 +351,7 @@ def test_bad_signals_rows_are_reported_and_nothing_is_scored(cli, portfolio, tmp
     assert out.stderr.splitlines() == [
         f"{name}:3: error: unknown account 'acmee' (did you mean 'acme'?)",
         f"{name}:4: error: invalid signal name 'War' {hint}",
-        f"{name}:5: error: '2026-13-01' is not a date written YYYY-MM-DD",
+        f"{name}:5: error: '2026-13-01' is not a real day (there is no month 13)",
         f"{name}:6: error: 'high' is not a number (or true/false)",
         f"{name}:8: error: expected 4 values, found 3",
         f"{name}:9: error: 'war' for 'acme' on 2026-10-01 is already on line 2"
@@ -359,6 +359,53 @@ def test_bad_signals_rows_are_reported_and_nothing_is_scored(cli, portfolio, tmp
         f"{name}:10: error: invalid signal name 'wAr_typo' {hint}",
         f"csplan: 7 bad rows in {name}; nothing was scored",
     ]
+
+
+def test_an_impossible_day_is_not_called_a_malformed_date(cli, portfolio, tmp_path):
+    data = tmp_path / "days.csv"
+    data.write_text(
+        "account,signal,as_of,value\nbeta,war,2026-11-31,0.5\nbeta,war,2028-02-30,0.5\n"
+        "beta,war,31/10/2026,0.5\n"
+    )
+    out = cli("score", "beta", "-w", portfolio, "--as-of", AS_OF, "--signals", data)
+    assert out.exit_code == 1
+    assert out.stderr.splitlines() == [
+        f"{data}:2: error: '2026-11-31' is not a real day (November 2026 has 30 days)",
+        f"{data}:3: error: '2028-02-30' is not a real day (February 2028 has 29 days)",
+        f"{data}:4: error: '31/10/2026' is not a date written YYYY-MM-DD",
+        f"csplan: 3 bad rows in {data}; nothing was scored",
+    ]
+
+
+def test_bad_rows_count_rows_not_problems(cli, portfolio, tmp_path):
+    data = tmp_path / "bad.csv"
+    # One row with three problems, one with one: two bad rows.
+    data.write_text("account,signal,as_of,value\nbetaa,War,2026-11-31,0.5\nbeta,war,x,0.5\n")
+    out = cli("score", "beta", "-w", portfolio, "--as-of", AS_OF, "--signals", data)
+    assert out.exit_code == 1
+    assert len(out.stderr.splitlines()) == 5
+    assert out.stderr.endswith(f"csplan: 2 bad rows in {data}; nothing was scored\n")
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_semicolon_or_tab_separated_signals_are_read_as_such(cli, portfolio, tmp_path, sep):
+    data = tmp_path / "export.csv"
+    rows = [["account", "signal", "as_of", "value"], ["beta", "war", "2026-10-20", "0.35"]]
+    data.write_text("".join(sep.join(r) + "\n" for r in rows))
+    out = cli("score", "beta", "-w", portfolio, "--as-of", AS_OF, "-f", "json", "--signals", data)
+    assert (out.exit_code, out.stderr) == (0, "")
+    war = json.loads(out.stdout)["accounts"][0]["engagement"]["components"][2]["measures"][0]
+    assert (war["evidence"], war["line"]) == ("0.35 on 2026-10-20", 2)
+
+
+def test_a_decimal_comma_gets_a_hint(cli, portfolio, tmp_path):
+    data = tmp_path / "export.csv"
+    data.write_text("account;signal;as_of;value\nbeta;war;2026-10-20;0,35\n")
+    out = cli("score", "beta", "-w", portfolio, "--as-of", AS_OF, "--signals", data)
+    assert out.stderr.splitlines()[0] == (
+        f"{data}:2: error: '0,35' is not a number (or true/false)"
+        " (write decimals with a point: 0.5)"
+    )
 
 
 def test_signals_header_is_required(cli, portfolio, tmp_path):

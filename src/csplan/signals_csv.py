@@ -10,6 +10,7 @@ ignored without a word.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import math
@@ -31,6 +32,7 @@ COLUMNS = ("account", "signal", "as_of", "value")
 _SIGNAL = re.compile(r"^[a-z][a-z0-9_]*$")
 _INT = re.compile(r"^[+-]?\d+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,7 @@ def read_signals(path: str | Path, ws: Workspace, display: str | None = None) ->
 def parse_signals(text: str, file: str, ws: Workspace) -> SignalsFile:
     """Parse the CSV ``text`` (named ``file`` in problems) against ``ws``."""
     result = SignalsFile(file)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     header: dict[str, int] | None = None
     known_signals = _signal_names(ws)
     seen: dict[tuple[str, str, date], int] = {}
@@ -126,6 +128,17 @@ def parse_signals(text: str, file: str, ws: Workspace) -> SignalsFile:
             )
         )
     return result
+
+
+def _delimiter(text: str) -> str:
+    """The separator of the header row: a spreadsheet saved in a locale that
+    writes decimal commas exports ``;``-separated files, and some tools
+    export tabs; either is read as it is rather than failing on every row."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        return csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
 
 
 def _header(cells: list[str], file: str, line: int, result: SignalsFile) -> dict[str, int] | None:
@@ -193,11 +206,18 @@ def _row(
     when = _date(when_text)
     if when is None:
         bad = True
-        problem(f"'{when_text}' is not a date written YYYY-MM-DD")
+        unreal = _not_a_day(when_text)
+        if unreal:
+            problem(f"'{when_text}' is not a real day", unreal)
+        else:
+            problem(f"'{when_text}' is not a date written YYYY-MM-DD")
     value = _value(value_text)
     if value is None:
         bad = True
-        problem(f"'{value_text}' is not a number (or true/false)" if value_text else "empty value")
+        problem(
+            f"'{value_text}' is not a number (or true/false)" if value_text else "empty value",
+            "write decimals with a point: 0.5" if _DECIMAL_COMMA.match(value_text) else None,
+        )
     if bad:
         return
     assert when is not None and value is not None
@@ -229,6 +249,20 @@ def _date(text: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _not_a_day(text: str) -> str | None:
+    """Why a well-formed YYYY-MM-DD names no day (a hint), or None when the
+    text is not of that form at all."""
+    if not _DATE.match(text):
+        return None
+    year, month, day = (int(part) for part in text.split("-"))
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if not 1 <= day <= days:
+        return f"{calendar.month_name[month]} {year} has {days} days"
+    return "the year must be 0001 or later"
 
 
 def _value(text: str) -> int | float | bool | None:
