@@ -3,15 +3,19 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Exact versions of every dependency: what passes here passes on the next machine.
+LOCK   := requirements/constraints.txt
+# A second environment with the newest versions pyproject.toml allows (no lock).
+LATEST := .venv-latest
 AS_OF  ?= 2026-11-01
 EXAMPLES := $(sort $(dir $(wildcard examples/*/csplan.yaml)))
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-fast test-latest lint lock bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --upgrade -c $(LOCK) pip
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -34,7 +38,38 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q tests
+
+# Everything but the real-browser tests: seconds instead of minutes.
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -m "not browser" tests
+
+# The same suite against the newest releases pyproject.toml allows, upgraded on
+# every run, so a dependency's new release turns CI red before a newcomer hits it.
+test-latest:
+	test -x $(LATEST)/bin/python || $(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LATEST)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
+	@echo "Versions that differ from $(LOCK) (< locked, > latest):"
+	@$(LATEST)/bin/python -m pip freeze --all --exclude-editable \
+	  | grep -v -E '^(setuptools|wheel|distribute)==' | diff $(LOCK) - | grep '^[<>] [^#]' || echo "  none"
+	$(LATEST)/bin/python -m pytest -q tests
+
+# Refresh the lock from scratch: a throwaway venv with the newest allowed
+# versions, frozen. Review the diff, run `make test`, commit both.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -e '.[test]'
+	{ sed -n '/^#/p' $(LOCK); \
+	  .venv-lock/bin/python -m pip freeze --all --exclude-editable \
+	    | grep -v -E '^(setuptools|wheel|distribute)=='; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+	rm -rf .venv-lock
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -44,4 +79,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) $(LATEST) .venv-lock out .pytest_cache .ruff_cache .mypy_cache build src/*.egg-info
