@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, EXAMPLE_WORKSPACES
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = os.environ.get("CSPLAN_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
