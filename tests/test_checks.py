@@ -75,6 +75,13 @@ def _locate(files: Files) -> tuple[Files, str, int, int]:
     return clean, *where[0]
 
 
+# A second required outcome, for a change of destination the map does not lead to.
+NEW_OUTCOME: Files = {
+    "no-shows.yaml": "kind: RequiredOutcome\nid: fewer-no-shows\nstatement: Fewer people miss "
+    "your events\nmetric: {signal: registrations_per_event, unit: no-shows, direction: decrease}\n"
+}
+
+
 def _load(make_workspace, files: Files):
     root = make_workspace({**BASE, **files})
     return load_workspace(root).findings
@@ -570,6 +577,29 @@ CASES = [
         "two health bands start at 75",
         "give each band its own 'min', or merge the two",
     ),
+    Case(
+        "CSP210",
+        "CSP210",
+        edit(
+            ACCOUNT, ("baseline: 320, target: 500}", "baseline: 320, target: 500, by: »2026-02-01}")
+        ),
+        "account 'northwind-events': the desired outcome since 2026-03-01 is due by 2026-02-01, "
+        "before it starts",
+        "'by' is the date the customer wants to be at point B: set it after 'since'",
+        passing=edit(
+            ACCOUNT, ("baseline: 320, target: 500}", "baseline: 320, target: 500, by: 2026-03-02}")
+        ),
+    ),
+    Case(
+        "CSP210-same-day",
+        "CSP210",
+        edit(
+            ACCOUNT, ("baseline: 320, target: 500}", "baseline: 320, target: 500, by: »2026-03-01}")
+        ),
+        "account 'northwind-events': the desired outcome since 2026-03-01 is due by 2026-03-01, "
+        "the day it starts",
+        "'by' is the date the customer wants to be at point B: set it after 'since'",
+    ),
     # --- warnings ---------------------------------------------------------------
     Case(
         "CSP301",
@@ -683,6 +713,59 @@ CASES = [
                 ),
             ),
         },
+    ),
+    Case(
+        "CSP307",
+        "CSP307",
+        {
+            **edit(
+                ACCOUNT,
+                (
+                    "target: 500}\n",
+                    "target: 500}\n  - {since: 2026-09-01, outcome: »fewer-no-shows, "
+                    "baseline: 40, target: 20, reason: no-shows cost more than registrations}\n",
+                ),
+            ),
+            **NEW_OUTCOME,
+        },
+        "account 'northwind-events' now wants 'fewer-no-shows', but its milestone map "
+        "'events-enterprise' leads to 'grow-registrations': the route measures another destination",
+        "give segment 'enterprise' a milestone map whose outcome is 'fewer-no-shows', or move "
+        "the account to a segment that has one",
+        passing={
+            **edit(
+                ACCOUNT,
+                (
+                    "target: 500}\n",
+                    "target: 500}\n  - {since: 2026-09-01, outcome: grow-registrations, "
+                    "baseline: 320, target: 600}\n",
+                ),
+            ),
+            **NEW_OUTCOME,
+        },
+    ),
+    Case(
+        "CSP308",
+        "CSP308",
+        {ACCOUNT: BASE[ACCOUNT] + "plan:\n  message: »Let's make this priority #1 for Q1\n"},
+        "the text of 'message' stops before '#1 for Q1': YAML reads ' #' as the start of a "
+        "comment, so the customer would read a cut sentence",
+        'quote the text (message: "Let\'s make this priority #1 for Q1") or write it as a block '
+        "(message: |); if it really is a comment, put it on a line of its own",
+        passing={
+            ACCOUNT: BASE[ACCOUNT]
+            + 'plan:\n  message: "Let\'s make this priority #1 for Q1"  # agreed with Dana\n'
+            "  next_steps:\n    - action: |\n        Book the kickoff #1\n      owner: vendor\n"
+            "    - {action: 'Share the #events plan', owner: joint}\n"
+        },
+    ),
+    Case(
+        "CSP308-flow",
+        "CSP308",
+        edit("map.yaml", ("name: First campaign sent", "name: »First campaign sent  # maybe")),
+        "the text of 'name' stops before '# maybe'",
+        'quote the text (name: "First campaign sent # maybe")',
+        exact=False,
     ),
 ]
 

@@ -132,6 +132,12 @@ _RULES = [
     ),
     Rule("CSP208", "error", "No health band starts at 0", "bands 75 and 50 only"),
     Rule("CSP209", "error", "Two health bands share a name or a `min`", "two bands at `min: 50`"),
+    Rule(
+        "CSP210",
+        "error",
+        "Desired outcome due no later than it starts",
+        "`since: 2026-06-01, by: 2026-03-01`",
+    ),
     # Warnings
     Rule(
         "CSP301",
@@ -154,6 +160,18 @@ _RULES = [
     ),
     Rule("CSP305", "warning", "Account has no champion", "no stakeholder with `champion: true`"),
     Rule("CSP306", "warning", "Segment has more than five personas", "six personas on one segment"),
+    Rule(
+        "CSP307",
+        "warning",
+        "Latest desired outcome is not the milestone map's outcome",
+        "`outcome: cut-no-shows` on a map that leads to `grow-registrations`",
+    ),
+    Rule(
+        "CSP308",
+        "warning",
+        "Customer-facing text cut by a `#` comment",
+        "`message: Let's make this priority #1 for Q1`",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -1,6 +1,6 @@
 """Values that are well-typed but cannot work: CSP204 (good == bad), CSP205
 (baseline == target), CSP208 (no band starts at 0), CSP209 (bands repeat a
-name or a minimum)."""
+name or a minimum), CSP210 (a desired outcome due no later than it starts)."""
 
 from __future__ import annotations
 
@@ -50,6 +50,23 @@ def baseline_equals_target(ix: Index) -> Iterator[Finding]:
                     "cannot be measured",
                     "the target is point B, where the customer wants to get to: "
                     "set it apart from the baseline",
+                )
+
+
+@rule("CSP210")
+def due_before_start(ix: Index) -> Iterator[Finding]:
+    """Point B comes after point A: a desired outcome due on or before the
+    day it takes effect has no time to be reached (usually a swapped date)."""
+    for account in ix.ws.accounts.values():
+        for i, wanted in enumerate(account.desired_outcomes):
+            if wanted.by is not None and wanted.by <= wanted.since:
+                yield make(
+                    "CSP210",
+                    account.source.child("desired_outcomes", i, "by"),
+                    f"account '{account.id}': the desired outcome since {wanted.since} is due "
+                    f"by {wanted.by}, "
+                    + ("the day it starts" if wanted.by == wanted.since else "before it starts"),
+                    "'by' is the date the customer wants to be at point B: set it after 'since'",
                 )
 
 

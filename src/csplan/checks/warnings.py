@@ -130,6 +130,42 @@ def no_champion(ix: Index) -> Iterator[Finding]:
         yield make("CSP305", at, f"account '{account.id}' has no champion", tip)
 
 
+@rule("CSP307")
+def route_to_another_outcome(ix: Index) -> Iterator[Finding]:
+    """The milestone map is the route to one required outcome. When the
+    customer's latest desired outcome names another one, milestones still
+    measure progress towards the old destination."""
+    for account in ix.ws.accounts.values():
+        # The latest by date counts, even in a list CSP206 finds out of order.
+        latest = max(
+            range(len(account.desired_outcomes)), key=lambda i: account.desired_outcomes[i].since
+        )
+        wanted = account.desired_outcomes[latest]
+        segment_id = (
+            max(account.segment, key=lambda p: p.since).segment
+            if isinstance(account.segment, list)
+            else account.segment
+        )
+        segment = ix.ws.segments.get(segment_id)
+        m_map = ix.ws.maps.get(segment.milestone_map) if segment is not None else None
+        if m_map is None or m_map.outcome == wanted.outcome:
+            continue
+        # A dangling outcome on either side is CSP201's finding, not a second one here.
+        if not (
+            ix.exists("RequiredOutcome", wanted.outcome)
+            and ix.exists("RequiredOutcome", m_map.outcome)
+        ):
+            continue
+        yield make(
+            "CSP307",
+            account.source.child("desired_outcomes", latest, "outcome"),
+            f"account '{account.id}' now wants '{wanted.outcome}', but its milestone map "
+            f"'{m_map.id}' leads to '{m_map.outcome}': the route measures another destination",
+            f"give segment '{segment_id}' a milestone map whose outcome is '{wanted.outcome}', "
+            "or move the account to a segment that has one",
+        )
+
+
 @rule("CSP306")
 def too_many_personas(ix: Index) -> Iterator[Finding]:
     """Up to five personas usually cover most of the revenue."""
