@@ -177,6 +177,11 @@ def _one(
     if "extra_forbidden" in kinds:
         allowed = _allowed_keys(model, path[:-1])
         hint = did_you_mean(str(path[-1]), allowed) if allowed else None
+        if hint is None or " " in str(path[-1]):
+            # Prose cut at a comma inside {...} reads as a key: the fix is quoting.
+            from csplan.workspace.hints import comma_hint
+
+            hint = comma_hint(_value_at(data, path[:-1]), path[-1]) or hint
         if hint is None and allowed:
             hint = "allowed here: " + ", ".join(sorted(allowed))
         return make("CSP102", ref.child(*path, key=True), f"unknown field '{path[-1]}'", hint)
