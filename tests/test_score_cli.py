@@ -269,7 +269,45 @@ def test_csv_columns_and_rows(cli, portfolio):
         "outcome_progress": "", "ax_coverage": "0.0", "missing_required": "named-csm;phone-24x7",
         "mismatched": "", "icp": "icp", "icp_fit": "0.0", "ideal": "false",
         "biggest_gaps": "product_adoption;intent", "plays": "7",
+        "owner": "", "arr": "",
+        "overdue_days_late": "list-imported (294 days late); first-send (284 days late);"
+                             " regs-up (244 days late)",
+        "play_texts": "Recover the overdue milestone 'List imported'; Recover the overdue"
+                      " milestone 'First invitation sent'; Recover the overdue milestone"
+                      " 'Registrations up 20%'; Put 'A named CSM' in place;"
+                      " Put '24/7 phone support' in place;"
+                      " Close the product_adoption gap (0.00 of 0.80);"
+                      " Close the intent gap (0.50 of 0.80)",
+        "started": "true",
     }  # fmt: skip
+    assert rows[2]["overdue_days_late"] == "list-imported (2 days late)"
+
+
+def test_csv_for_a_crm_import_has_owner_and_arr_and_never_starts_a_formula(cli, make_workspace):
+    f = files(ACME, model=MODEL)
+    # A name and an owner a spreadsheet would run as formulas, and regs below
+    # the baseline: a negative outcome progress that must stay a number.
+    beta = _other("beta", "Beta", BETA + "  regs: {as_of: 2026-10-01, value: 50}\n")
+    f["accounts/beta.yaml"] = beta.replace(
+        "name: Beta\n", "name: '=HYPERLINK(\"http://x\")'\nowner: '@dana'\narr: 48000\n"
+    )
+    out = cli("score", "beta", "-w", make_workspace(f), "--as-of", AS_OF, "-f", "csv")
+    assert out.exit_code == 0, out.stderr
+    [row] = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert row["name"] == '\'=HYPERLINK("http://x")'
+    assert (row["owner"], row["arr"]) == ("'@dana", "48000")
+    assert row["outcome_progress"] == "-0.5"
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-x", "'-x"), ("@a", "'@a"), ("\tx", "'\tx"),
+     ("\rx", "'\rx"), ("Dana Kim", "Dana Kim"), ("a=b", "a=b"), ("", "")],
+)  # fmt: skip
+def test_csv_text_cells_that_look_like_formulas_get_a_quote(cell, written):
+    from csplan.report.score_csv import text
+
+    assert text(cell) == written
 
 
 # --- explain -----------------------------------------------------------------------

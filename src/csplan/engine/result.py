@@ -215,6 +215,11 @@ class AccountScore:
     plays: tuple[Play, ...]
     source: SourceRef | None = None  # the Account document
     trend: tuple[TrendPoint, ...] = field(default=())
+    # SPEC section 9, *Started*: False before the account's start. Every
+    # figure is still computed; gates and aggregates leave the account out.
+    started: bool = True
+    owner: str | None = None  # the account's owner (CSM), as written
+    arr: float | int | None = None  # annual recurring revenue, as written
 
 
 @dataclass(slots=True)

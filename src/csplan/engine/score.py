@@ -153,4 +153,7 @@ def _score(ws: Workspace, idx: Index, facts: AccountFacts, as_of: date) -> Accou
             milestones, experience, seg.expectations, engagement, as_of, idx.play_window_days
         ),
         source=facts.source,
+        started=as_of >= account.start,
+        owner=account.owner,
+        arr=account.arr,
     )
