@@ -76,6 +76,9 @@ class Change:
     by: date | None
     since: date
     reason: str | None
+    # The statement of the outcome the milestone map still leads to, when it
+    # is not the new destination (CSP307); None when the route follows it.
+    route_statement: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +318,19 @@ def _change(ws: Workspace, score: AccountScore) -> Change | None:
         by=outcome.by,
         since=outcome.since,
         reason=outcome.reason,
+        route_statement=_route_elsewhere(ws, score),
     )
+
+
+def _route_elsewhere(ws: Workspace, score: AccountScore) -> str | None:
+    """What the segment's milestone map leads to, when that is not the
+    desired outcome in force: the plan must not claim the route follows it."""
+    segment = ws.segments.get(score.segment)
+    m_map = ws.maps.get(segment.milestone_map) if segment is not None else None
+    if m_map is None or score.outcome is None or m_map.outcome == score.outcome.id:
+        return None
+    destination = ws.outcomes.get(m_map.outcome)
+    return destination.statement if destination is not None else m_map.outcome
 
 
 def _experience(ws: Workspace, score: AccountScore) -> tuple[ExperienceArea, ...]:
