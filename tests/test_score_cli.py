@@ -595,3 +595,54 @@ def test_render_reports_bad_signals_rows_as_score_does(cli, portfolio, tmp_path)
         2,
         f"csplan: no such signals file: {tmp_path / 'nope.csv'}\n",
     )
+
+
+# --- --keep-going (SPEC section 4, v1.2) ---------------------------------------------
+
+
+def test_keep_going_scores_every_account_a_typo_does_not_touch(cli, portfolio):
+    beta = portfolio / "accounts" / "beta.yaml"
+    beta.write_text(beta.read_text() + "ownr: Dana Kim\n")  # a colleague's typo
+    stopped = cli("score", "--all", "-w", portfolio, "--as-of", AS_OF, "-f", "json")
+    assert (stopped.exit_code, stopped.stdout) == (1, "")
+    out = cli("score", "--all", "-w", portfolio, "--as-of", AS_OF, "-f", "json", "--keep-going")
+    assert out.exit_code == 1
+    assert [a["id"] for a in json.loads(out.stdout)["accounts"]] == ["acme", "gamma"]
+    assert "accounts/beta.yaml\n  15:1    error   CSP102  unknown field 'ownr'" in out.stderr
+    assert out.stderr.endswith(
+        "csplan: 1 account not scored: errors in their documents or in documents they use: beta\n"
+    )
+    # Named accounts: the clean one is scored, the other listed as skipped.
+    named = cli("score", "acme", "beta", "-w", portfolio, "--as-of", AS_OF, "-f", "csv",
+                "--keep-going")  # fmt: skip
+    assert named.exit_code == 1
+    assert [r["account"] for r in csv.DictReader(io.StringIO(named.stdout))] == ["acme"]
+    assert named.stderr.endswith("documents they use: beta\n")
+
+
+def test_keep_going_skips_exactly_the_accounts_of_a_segment_with_an_error(cli, portfolio):
+    gamma = portfolio / "accounts" / "gamma.yaml"
+    gamma.write_text(gamma.read_text().replace("segment: teams", "segment: devs"))
+    segments = portfolio / "segments.yaml"
+    segments.write_text(segments.read_text().replace("name: Event teams", "nam: Event teams"))
+    out = cli("score", "--all", "-w", portfolio, "--as-of", AS_OF, "-f", "json", "--keep-going")
+    assert out.exit_code == 1
+    [gamma_score] = json.loads(out.stdout)["accounts"]
+    assert (gamma_score["id"], gamma_score["segment"]) == ("gamma", "devs")
+    assert "segments.yaml\n" in out.stderr and "error" in out.stderr
+    assert out.stderr.endswith("documents they use: acme, beta\n")
+
+
+def test_keep_going_on_a_valid_workspace_changes_nothing(cli, portfolio):
+    plain = cli("score", "--all", "-w", portfolio, "--as-of", AS_OF, "-f", "csv")
+    going = cli("score", "--all", "-w", portfolio, "--as-of", AS_OF, "-f", "csv", "--keep-going")
+    assert (going.exit_code, going.stdout, going.stderr) == (0, plain.stdout, "")
+
+
+def test_keep_going_with_an_error_in_the_settings_scores_nothing(cli, portfolio):
+    settings = portfolio / "csplan.yaml"
+    settings.write_text(settings.read_text() + "play_window_days: soon\n")
+    out = cli("score", "--all", "-w", portfolio, "--as-of", AS_OF, "-f", "csv", "--keep-going")
+    assert out.exit_code == 1
+    assert out.stdout.count("\n") == 1  # the header only
+    assert out.stderr.endswith("documents they use: acme, beta, gamma\n")

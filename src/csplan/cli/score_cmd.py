@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from csplan.engine import AccountScore
     from csplan.scoring import Signals
-    from csplan.workspace import Workspace
+    from csplan.workspace import LoadResult, Workspace
 
 PROGRESS_MIN = 500  # accounts: below this, scoring is over before a bar would help
 INDENT_MAX = 100  # accounts: JSON for more is written compactly, as it is scored
@@ -67,12 +67,19 @@ def score(
         help="Order of table and CSV rows (default: account id).",
         show_default=False,
     ),
+    keep_going: bool = typer.Option(
+        False,
+        "--keep-going",
+        help="With errors in the workspace, still score every account whose documents,"
+        " and those they use, are free of errors; list the others (exit 1).",
+    ),
 ) -> None:
     """Score accounts: engagement, milestones, outcome, experience, ICP fit and plays.
 
-    Exit codes: 0 scored; 1 the workspace has errors, the signals file has bad
-    rows, or --fail-under was missed; 2 usage error (no accounts named, an
-    unknown account, a missing signals file, no workspace).
+    Exit codes: 0 scored; 1 the workspace has errors (with --keep-going: after
+    scoring what can be), the signals file has bad rows, or --fail-under was
+    missed; 2 usage error (no accounts named, an unknown account, a missing
+    signals file, no workspace).
 
     Example:
 
@@ -80,7 +87,7 @@ def score(
     """
     import gc
 
-    from csplan.cli.common import fail, load_valid, parse_as_of, read_signals_option
+    from csplan.cli.common import fail, load, load_valid, parse_as_of, read_signals_option
     from csplan.errors import UnknownAccount
     from csplan.scoring import resolve_ids
 
@@ -99,9 +106,17 @@ def score(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        ws = load_valid(workspace).workspace
+        skipped: list[str] | None = None  # None: the workspace has no errors
+        if keep_going:
+            ws, skipped = _keep_going(load(workspace))
+        else:
+            ws = load_valid(workspace).workspace
+        wanted = accounts
+        if skipped and accounts:
+            wanted = [a for a in accounts if a not in skipped]
+            skipped = [a for a in skipped if a in accounts]
         try:
-            ids = resolve_ids(ws, None if all_accounts else accounts)
+            ids = resolve_ids(ws, None if all_accounts else wanted)
         except UnknownAccount as exc:
             fail(str(exc), 2)
         extra = read_signals_option(signals, ws)
@@ -119,12 +134,46 @@ def score(
     finally:
         if was_enabled:
             gc.enable()
+    failed = False
     if fail_under is not None:
-        below = [(a, e) for a, e in scored if round(e, 9) < fail_under]
+        # Not-started accounts are left out of the gate (SPEC section 9).
+        started = [(a, e) for a, e, on in scored if on]
+        below = [(a, e) for a, e in started if round(e, 9) < fail_under]
         if below:
             shown = ", ".join(f"{a} ({e:.1f})" for a, e in below[:10])
             more = f" and {len(below) - 10} more" if len(below) > 10 else ""
-            fail(f"{len(below)} of {len(ids)} accounts below {fail_under:g}: {shown}{more}", 1)
+            count = f"{len(below)} of {len(started)}"
+            typer.echo(f"csplan: {count} accounts below {fail_under:g}: {shown}{more}", err=True)
+            failed = True
+    if skipped is not None:
+        if skipped:
+            s = "s" if len(skipped) != 1 else ""
+            typer.echo(
+                f"csplan: {len(skipped)} account{s} not scored: errors in their documents"
+                f" or in documents they use: {', '.join(skipped)}",
+                err=True,
+            )
+        else:
+            typer.echo(
+                "csplan: every account was scored; the errors above are in documents"
+                " no scored account uses",
+                err=True,
+            )
+        failed = True
+    if failed:
+        raise typer.Exit(1)
+
+
+def _keep_going(result: LoadResult) -> tuple[Workspace, list[str] | None]:
+    """--keep-going: the findings on stderr and the part of the workspace
+    that can be scored, with the accounts left out (None without errors)."""
+    if result.ok:
+        return result.workspace, None
+    from csplan.report.findings import report_findings
+    from csplan.scoring import scorable_part
+
+    report_findings(result, "text", stream=sys.stderr)
+    return scorable_part(result)
 
 
 def _report(
@@ -138,17 +187,17 @@ def _report(
     with_trend: bool,
     detail: bool,
     sort: Sort | None,
-) -> list[tuple[str, float]]:
-    """Score and print; returns (account id, attainment) of every account."""
+) -> list[tuple[str, float, bool]]:
+    """Score and print; returns (account id, attainment, started) of every account."""
 
     from csplan.report import score_csv, score_json, score_table
 
-    scored: list[tuple[str, float]] = []
+    scored: list[tuple[str, float, bool]] = []
     bands = [b.name for b in sorted(ws.settings.bands, key=lambda b: -b.min)]
 
     def each() -> Iterator[AccountScore]:
         for s in _scores(ws, ids, day, extra, with_trend):
-            scored.append((s.id, s.engagement.attainment))
+            scored.append((s.id, s.engagement.attainment, s.started))
             yield s
 
     out = sys.stdout
