@@ -188,3 +188,54 @@ def test_scaffold_renders(cli, scaffold, tmp_path, fmt, audience):
         f"harbour-design.{audience}.{fmt}",
         f"northside-plumbing.{audience}.{fmt}",
     ]
+
+
+# Prose the customer reads, and that a user extending the starter is likely to
+# lengthen: written as a block or quoted, a '#' or ': ' added later stays text.
+PROSE_FIELDS = {"message", "statement", "why", "personas", "expectation", "success", "action"}
+
+
+def _node(root, path):
+    import yaml
+
+    node = root
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next(v for k, v in node.value if k.value == part)
+        else:
+            node = node.value[part]
+    return node
+
+
+def test_init_writes_customer_prose_as_blocks_or_quoted(scaffold):
+    import yaml
+
+    from csplan.checks.text import customer_texts
+
+    ws = load_workspace(scaffold).workspace
+    plain = []
+    checked = 0
+    for ref, text in customer_texts(ws):
+        fields = {p for p in ref.path if isinstance(p, str)}
+        if not fields & PROSE_FIELDS:
+            continue
+        roots = list(yaml.compose_all((scaffold / ref.file).read_text(encoding="utf-8")))
+        node = _node(roots[ref.doc], ref.path)
+        checked += 1
+        if node.style not in (">", "|", '"', "'"):
+            plain.append(f"{ref.file}: {'.'.join(map(str, ref.path))}: {text}")
+    assert checked >= 15
+    assert plain == []
+
+
+def test_extending_a_starter_text_with_a_hash_keeps_the_sentence(scaffold):
+    path = scaffold / "accounts" / "harbour-design.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "before the year-end rush.", "before the year-end rush: priority #1 for Q4."
+    )
+    path.write_text(text, encoding="utf-8")
+    result = load_workspace(scaffold)
+    assert [f.code for f in result.findings if f.code in ("CSP001", "CSP308")] == []
+    message = result.workspace.accounts["harbour-design"].plan.message
+    assert message is not None and message.endswith("year-end rush: priority #1 for Q4.")
