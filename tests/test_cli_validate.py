@@ -106,6 +106,7 @@ def test_json_output_is_exactly_the_spec_shape(cli, make_workspace, monkeypatch)
     out = cli("validate", "--format", "json")
     assert out.exit_code == 1
     assert json.loads(out.stdout) == {
+        "schema_version": "1.1",
         "findings": [
             {
                 "code": "CSP102",
@@ -135,6 +136,7 @@ def test_json_output_in_a_subprocess(make_workspace):
     proc = run("validate", "-f", "json", cwd=root)
     assert proc.returncode == 0
     assert json.loads(proc.stdout) == {
+        "schema_version": "1.1",
         "findings": [],
         "summary": {"files": 2, "documents": 2, "errors": 0, "warnings": 0},
     }

@@ -42,6 +42,6 @@ def test_golden_is_valid_json_in_account_id_order(workspace: Path):
     golden = GOLDEN / f"{workspace.name}.json"
     assert golden.exists(), f"no golden for {workspace.name}: run with CSPLAN_UPDATE_GOLDEN=1"
     doc = json.loads(golden.read_text(encoding="utf-8"))
-    assert (doc["schema_version"], doc["as_of"]) == ("1.0", AS_OF)
+    assert (doc["schema_version"], doc["as_of"]) == ("1.1", AS_OF)
     ids = [a["id"] for a in doc["accounts"]]
     assert ids == sorted(ids) and ids

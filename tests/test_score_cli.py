@@ -190,12 +190,13 @@ def test_json_shape_and_locations(cli, portfolio):
     out = cli("score", "acme", "beta", "-w", portfolio, "--as-of", AS_OF, "--format", "json")
     doc = json.loads(out.stdout)
     assert list(doc) == ["schema_version", "as_of", "accounts"]
-    assert (doc["schema_version"], doc["as_of"]) == ("1.0", AS_OF)
+    assert (doc["schema_version"], doc["as_of"]) == ("1.1", AS_OF)
     acme, beta = doc["accounts"]
     assert list(acme) == [
         "id",
         "name",
         "segment",
+        "started",
         "engagement",
         "milestones",
         "outcome",
@@ -549,7 +550,7 @@ def test_workspace_without_accounts(cli, make_workspace):
         "No accounts to score as of 2026-11-01.\n"
     )
     doc = json.loads(cli("score", "--all", "-w", root, "--as-of", AS_OF, "-f", "json").stdout)
-    assert doc == {"schema_version": "1.0", "as_of": AS_OF, "accounts": []}
+    assert doc == {"schema_version": "1.1", "as_of": AS_OF, "accounts": []}
 
 
 # --- the same evidence options for render (SPEC section 6) --------------------------
@@ -646,3 +647,59 @@ def test_keep_going_with_an_error_in_the_settings_scores_nothing(cli, portfolio)
     assert out.exit_code == 1
     assert out.stdout.count("\n") == 1  # the header only
     assert out.stderr.endswith("documents they use: acme, beta, gamma\n")
+
+
+# --- not started (SPEC section 9, *Started*) -----------------------------------------
+
+BEFORE_GAMMA = "2026-10-10"  # gamma starts 2026-10-20
+
+
+def test_json_marks_a_not_started_account_and_keeps_every_figure(cli, portfolio):
+    doc = json.loads(cli("score", "--all", "-w", portfolio, "--as-of", BEFORE_GAMMA,
+                         "-f", "json").stdout)  # fmt: skip
+    assert doc["schema_version"] == "1.1"
+    started = {a["id"]: a["started"] for a in doc["accounts"]}
+    assert started == {"acme": True, "beta": True, "gamma": False}
+    gamma = doc["accounts"][2]
+    assert isinstance(gamma["engagement"]["attainment"], float)
+    assert gamma["engagement"]["band"] == "at-risk"  # computed, only not shown to people
+
+
+def test_fail_under_leaves_a_not_started_account_out(cli, portfolio):
+    args = ("score", "acme", "gamma", "-w", portfolio, "--fail-under", "50", "-f", "csv")
+    assert cli(*args, "--as-of", BEFORE_GAMMA).exit_code == 0
+    after = cli(*args, "--as-of", AS_OF)
+    assert (after.exit_code, after.stderr) == (
+        1,
+        "csplan: 1 of 2 accounts below 50: gamma (33.3)\n",
+    )
+
+
+def test_human_outputs_say_not_started_instead_of_attainment_and_band(cli, portfolio):
+    table = cli("score", "--all", "-w", portfolio, "--as-of", BEFORE_GAMMA).stdout
+    [row] = [line for line in table.splitlines() if line.startswith("gamma")]
+    assert "not started" in row and "at-risk" not in row
+    # Band counts leave it out, and say how many have not started.
+    assert table.rstrip().endswith(
+        "3 accounts as of 2026-10-10: 1 healthy, 1 at-risk, 1 not started"
+    )
+    detail = cli("score", "gamma", "-w", portfolio, "--as-of", BEFORE_GAMMA).stdout
+    assert "Engagement attainment not started (starts 2026-10-20)" in detail
+    explain = cli("score", "gamma", "-w", portfolio, "--as-of", BEFORE_GAMMA, "--explain").stdout
+    assert "Engagement: not started (the account starts 2026-10-20)" in explain
+    assert "band at-risk" not in explain
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_internal_review_and_portfolio_say_not_started(cli, portfolio, tmp_path, fmt):
+    out = cli("render", "--all", "-w", portfolio, "--as-of", BEFORE_GAMMA, "-a", "internal",
+              "-f", fmt, "-o", tmp_path)  # fmt: skip
+    assert out.exit_code == 0, out.stderr
+    review = (tmp_path / f"gamma.internal.{fmt}").read_text(encoding="utf-8")
+    assert "not started" in review
+    assert "Attainment 0.0 of 100" not in review and "at-risk ·" not in review
+    started = (tmp_path / f"acme.internal.{fmt}").read_text(encoding="utf-8")
+    assert "not started" not in started.lower()
+    index = (tmp_path / f"index.internal.{fmt}").read_text(encoding="utf-8")
+    assert index.count("not started") == 1
+    assert "at-risk 1" in index  # beta only: gamma is in no band count

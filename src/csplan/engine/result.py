@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from csplan.findings import SourceRef
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 MeasureKind = Literal["signal", "question", "milestones"]
 MilestoneStatus = Literal["reached", "overdue", "next", "upcoming"]
@@ -218,6 +218,7 @@ class AccountScore:
     # SPEC section 9, *Started*: False before the account's start. Every
     # figure is still computed; gates and aggregates leave the account out.
     started: bool = True
+    start: date | None = None  # the account's start
     owner: str | None = None  # the account's owner (CSM), as written
     arr: float | int | None = None  # annual recurring revenue, as written
 

@@ -154,6 +154,7 @@ def _score(ws: Workspace, idx: Index, facts: AccountFacts, as_of: date) -> Accou
         ),
         source=facts.source,
         started=as_of >= account.start,
+        start=account.start,
         owner=account.owner,
         arr=account.arr,
     )

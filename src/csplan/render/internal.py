@@ -150,6 +150,9 @@ class Review:
     trend: tuple[TrendRow, ...]
     components_chart: charts.BarsChart
     trend_chart: charts.TrendChart | None
+    # SPEC section 9: before the account's start, "not started" stands in for
+    # attainment and band.
+    started: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +255,7 @@ def _review(ws: Workspace, score: AccountScore, trend: tuple[TrendPoint, ...]) -
         trend_chart=charts.trend([(t.as_of, t.attainment, t.success_gap) for t in trend], bands)
         if trend
         else None,
+        started=score.started,
     )
 
 

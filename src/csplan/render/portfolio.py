@@ -33,6 +33,7 @@ class PortfolioEntry(Entry):
     overdue: int  # number of overdue milestones
     icp_fit: float | None
     ideal: bool | None
+    started: bool = True  # False: "not started", left out of the band counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +92,14 @@ def internal_index(
                 overdue=len(s.milestones.overdue),
                 icp_fit=s.icp.fit if s.icp is not None else None,
                 ideal=s.icp.ideal if s.icp is not None else None,
+                started=s.started,
             )
         )
-    bands = tuple((b.name, sum(1 for e in entries if e.band == b.name)) for b in ws.settings.bands)
+    # Not-started accounts are in no band count (SPEC section 9).
+    bands = tuple(
+        (b.name, sum(1 for e in entries if e.started and e.band == b.name))
+        for b in ws.settings.bands
+    )
     as_of = scores[0].as_of if scores else date.min
     return InternalIndex(
         "internal",

@@ -64,7 +64,11 @@ def text(result: LoadResult, stream: TextIO) -> None:
 
 
 def json_(result: LoadResult, stream: TextIO) -> None:
+    from csplan.engine.result import SCHEMA_VERSION
+
+    # Every JSON output of csplan carries the schema version (SPEC, v1.2).
     payload = {
+        "schema_version": SCHEMA_VERSION,
         "findings": [f.as_dict() for f in result.findings],
         "summary": result.summary.as_dict(),
     }

@@ -57,7 +57,11 @@ def print_detail(score: AccountScore, console: Console, bands: Sequence[str]) ->
     head.append(f"{score.name} ", style="bold")
     head.append(f"({score.id}) - segment {score.segment}, as of {score.as_of}\n")
     head.append("Engagement attainment ")
-    head.append(f"{e.attainment:.1f} {e.band}", style=f"bold {style}".strip())
+    if score.started:
+        head.append(f"{e.attainment:.1f} {e.band}", style=f"bold {style}".strip())
+    else:
+        # SPEC section 9: no attainment or band before the account's start.
+        head.append(f"not started (starts {score.start})", style="bold")
     head.append(f"   engagement gap {e.gap:.1f}   success gap {m.success_gap:.0f} points   route ")
     head.append(m.route, style="green" if m.route == "on-track" else "red")
     console.print(head)

@@ -53,10 +53,18 @@ def _engagement(score: AccountScore, ws: Workspace) -> Iterator[str]:
     num = sum(c.weight * min(c.actual, c.desired) for c in e.components)
     den = sum(c.weight * c.desired for c in e.components)
     band_min = next((low for low, name in bands if name == e.band), 0)
-    yield (
-        f"Engagement attainment {e.attainment:.2f}, band {e.band} "
-        f"(the highest band starting at or below it: {e.band} from {fmt(band_min)})"
-    )
+    if not score.started:
+        # SPEC section 9: the figures are computed, but no attainment or band
+        # is given before the start.
+        yield (
+            f"Engagement: not started (the account starts {score.start}); attainment and band"
+            " count from the start, and the figures below are the evidence so far"
+        )
+    else:
+        yield (
+            f"Engagement attainment {e.attainment:.2f}, band {e.band} "
+            f"(the highest band starting at or below it: {e.band} from {fmt(band_min)})"
+        )
     if den > 0:
         yield (
             f"  attainment = 100 x sum(weight x min(actual, desired)) / sum(weight x desired)"

@@ -73,6 +73,7 @@ def to_dict(score: AccountScore, ws: Workspace) -> dict[str, Any]:
         "id": score.id,
         "name": score.name,
         "segment": score.segment,
+        "started": score.started,
         "engagement": {
             "attainment": e.attainment,
             "gap": e.gap,

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from csplan.engine.result import AccountScore
 
+NOT_STARTED = "not started"  # SPEC section 9: instead of attainment and band
 SPARKS = "▁▂▃▄▅▆▇█"
 NONE = "-"
 
@@ -44,6 +45,7 @@ class Row:
     ideal: bool | None
     top_gap: str | None
     trend: tuple[float, ...] = ()
+    started: bool = True
 
 
 def row(score: AccountScore) -> Row:
@@ -67,6 +69,7 @@ def row(score: AccountScore) -> Row:
         ideal=score.icp.ideal if score.icp is not None else None,
         top_gap=e.biggest_gaps[0] if e.biggest_gaps else None,
         trend=tuple(p.attainment for p in score.trend),
+        started=score.started,
     )
 
 
@@ -112,7 +115,7 @@ def _cells(r: Row) -> list[tuple[str, str]]:
     route = r.route if not r.overdue else f"{r.route} ({r.overdue} overdue)"
     return [
         (r.id, "bold"),
-        (f"{r.attainment:5.1f} {r.band}", "band"),
+        (f"{r.attainment:5.1f} {r.band}", "band") if r.started else (NOT_STARTED, "dim"),
         (f"{r.engagement_gap:.1f}", ""),
         (f"{r.success_gap:.0f}", ""),
         (route, "green" if r.route == "on-track" else "red"),
@@ -165,13 +168,21 @@ def print_portfolio(
                 style = styles.get(r.band, "")
             out.append(_pad(text, widths[i], i in _RIGHT, i == last), style=style or None)
             out.append("  " if i < last else "\n")
+    # Band counts leave not-started accounts out (SPEC section 9).
     counts: dict[str, int] = {}
+    waiting = 0
     for r in rows:
-        counts[r.band] = counts.get(r.band, 0) + 1
+        if r.started:
+            counts[r.band] = counts.get(r.band, 0) + 1
+        else:
+            waiting += 1
     if not rows:
         console.print(Text(f"No accounts to score as of {as_of}.", style="dim"))
         return
-    summary = ", ".join(f"{counts[b]} {b}" for b in bands if b in counts)
+    summary = ", ".join(
+        [f"{counts[b]} {b}" for b in bands if b in counts]
+        + ([f"{waiting} {NOT_STARTED}"] if waiting else [])
+    )
     accounts = "account" if len(rows) == 1 else "accounts"
     out.append(f"\n{len(rows)} {accounts} as of {as_of}: {summary}\n", style="dim")
     console.print(out, end="")
