@@ -31,6 +31,10 @@ arr: {arr}
 desired_outcomes:
   - {{since: 2026-03-01, outcome: grow-registrations, baseline: 320, target: 500}}
 """
+# A shape error no longer hides the account's other findings (SPEC v1.2,
+# all at once): alone in its workspace, its segment and outcome exist
+# nowhere and it has no champion.
+ACCOUNT_OTHERS = ["CSP201", "CSP201", "CSP305"]
 BILLION_LAUGHS = "".join(
     [
         'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n',
@@ -84,6 +88,7 @@ BAD = [
         6,
         "'arr' must be a number, not the text '48k'",
         "write a plain number without quotes or units",
+        others=ACCOUNT_OTHERS,
     ),
     Bad(
         "yes-is-not-a-boolean",
@@ -360,6 +365,7 @@ BAD = [
         5,
         8,
         "'start': '2026-02-30' is not a real calendar date",
+        others=ACCOUNT_OTHERS,
     ),
     Bad(
         "date-with-time",
@@ -369,6 +375,7 @@ BAD = [
         5,
         8,
         "expected a date written YYYY-MM-DD",
+        others=ACCOUNT_OTHERS,
     ),
     Bad(
         "second-document-at-its-line",

@@ -18,6 +18,7 @@ from csplan.workspace.model import QuestionMeasure
 
 if TYPE_CHECKING:
     from csplan.workspace import Workspace
+    from csplan.workspace.model import Document
 
 # How a CSM calls each kind, in messages.
 WORDS = {
@@ -64,7 +65,9 @@ class Index:
 
     def choices(self, kind: str) -> list[str]:
         """Every id of ``kind``, for did-you-mean hints."""
-        return [*self._collections[kind], *sorted(self._invalid.get(kind, ()))]
+        known = self._collections[kind]
+        # A partial document is in both: named once.
+        return [*known, *sorted(i for i in self._invalid.get(kind, ()) if i not in known)]
 
     @staticmethod
     def word(kind: str) -> str:
@@ -79,8 +82,14 @@ class Index:
 
     @cached_property
     def map_milestones(self) -> dict[str, set[str]]:
-        """Milestone ids of each valid map."""
-        return {map_id: {m.id for m in m_map.milestones} for map_id, m_map in self.ws.maps.items()}
+        """Milestone ids of each map; for a partial map also those of the
+        milestones that could not be read, so that nothing naming them
+        cascades into "not in the map"."""
+        found = {map_id: {m.id for m in m_map.milestones} for map_id, m_map in self.ws.maps.items()}
+        for map_id, m_map in self.ws.maps.items():
+            if m_map.partial:
+                found[map_id].update(_ids(self.raw(m_map).get("milestones")))
+        return found
 
     @cached_property
     def element_ids(self) -> set[str]:
@@ -95,6 +104,8 @@ class Index:
         """Ids of every question asked by a ``{question, text}`` measure."""
         found: set[str] = set()
         for model in self.ws.engagement_models.values():
+            if model.components is None:  # partial: read from the raw YAML below
+                continue
             for _name, component in model.components.items():
                 found.update(
                     m.question for m in component.measures if isinstance(m, QuestionMeasure)
@@ -116,6 +127,11 @@ class Index:
             if isinstance(signals, dict):
                 found.update(k for k in signals if isinstance(k, str))
         return found
+
+    def raw(self, doc: Document) -> dict[str, Any]:
+        """The YAML ``doc`` was built from."""
+        data = self.ws.sources[doc.source.file].documents[doc.source.doc]
+        return data if isinstance(data, dict) else {}
 
     def raw_invalid(self, kind: str) -> Iterator[dict[str, Any]]:
         """Raw YAML of the documents of ``kind`` (read only when one failed

@@ -26,7 +26,8 @@ Ref = tuple[str, str, tuple[PathPart, ...], str]
 
 def _dangling(ix: Index, doc: Document, owner: str, refs: Iterable[Ref]) -> Iterator[Finding]:
     for kind, ident, path, label in refs:
-        if ix.exists(kind, ident):
+        # None: a required reference of a partial document that could not be read.
+        if ident is None or ix.exists(kind, ident):
             continue
         yield make(
             "CSP201",
@@ -108,7 +109,7 @@ def account_references(ix: Index) -> Iterator[Finding]:
         # Fast path: every reference resolves to a valid document.
         if (
             (account.segment in segments if isinstance(account.segment, str)
-             else all(p.segment in segments for p in account.segment))
+             else all(p.segment in segments for p in account.segment or ()))
             and all(w.outcome in outcomes for w in account.desired_outcomes)
             and all(p.persona is None or p.persona in ix.ws.personas for p in account.stakeholders)
         ):  # fmt: skip
@@ -213,6 +214,8 @@ def account_assessments(ix: Index) -> Iterator[Finding]:
 
 
 def _segments(account: Account) -> list[Ref]:
+    if account.segment is None:  # unreadable: its own finding says so
+        return []
     if isinstance(account.segment, str):
         return [("Segment", account.segment, ("segment",), "{owner} is in segment")]
     return [
@@ -226,6 +229,8 @@ def _maps_of(ix: Index, account: Account) -> list[str] | None:
     unknown (a dangling or invalid segment or map), so nothing is guessed."""
     segments = ix.ws.segments
     maps = ix.ws.maps
+    if account.segment is None or not account.intact("segment"):
+        return None  # a segment that could not be read may be the one whose map lists it
     if isinstance(account.segment, str):
         seg = segments.get(account.segment)
         return [seg.milestone_map] if seg is not None and seg.milestone_map in maps else None

@@ -23,6 +23,8 @@ def _number(value: float) -> str:
 def good_equals_bad(ix: Index) -> Iterator[Finding]:
     """A signal measure needs ``good`` and ``bad`` apart to scale between them."""
     for model in ix.ws.engagement_models.values():
+        if model.components is None:  # partial, components unreadable
+            continue
         for name, component in model.components.items():
             for i, measure in enumerate(component.measures):
                 if isinstance(measure, SignalMeasure) and measure.good == measure.bad:
@@ -75,6 +77,8 @@ def band_at_zero(ix: Index) -> Iterator[Finding]:
     """Some band must start at 0 so that every attainment has a band."""
     settings = ix.ws.settings
     if not settings.source.file:  # settings were invalid: their own findings say so
+        return
+    if not settings.intact("bands"):  # the band at 0 may be one that could not be read
         return
     if any(band.min == 0 for band in settings.bands):
         return

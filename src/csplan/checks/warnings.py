@@ -24,6 +24,8 @@ _NO_SIGNALS = (
 def no_customer_milestone(ix: Index) -> Iterator[Finding]:
     """A map of functional milestones only has a success gap by design."""
     for m_map in ix.ws.maps.values():
+        if not m_map.intact("milestones"):  # the customer milestone may be one not read
+            continue
         if not any(m.type == "customer" for m in m_map.milestones):
             yield make(
                 "CSP301",
@@ -39,7 +41,11 @@ def no_customer_milestone(ix: Index) -> Iterator[Finding]:
 def component_without_measures(ix: Index) -> Iterator[Finding]:
     """A weighted component with no measures always scores 0."""
     for model in ix.ws.engagement_models.values():
+        if model.components is None:  # partial, components unreadable
+            continue
         for name, component in model.components.items():
+            if not model.intact("components", name, "measures"):
+                continue
             # Weight or desired 0 takes the component out of the formula: a
             # deliberate choice, not an oversight.
             if not component.measures and component.weight * component.desired > 0:
@@ -69,6 +75,8 @@ def unreported_signals(ix: Index) -> Iterator[Finding]:
 
 def _signal_uses(ix: Index) -> Iterator[tuple[str, SourceRef, str]]:
     for model in ix.ws.engagement_models.values():
+        if model.components is None:  # partial, components unreadable
+            continue
         for name, component in model.components.items():
             for i, measure in enumerate(component.measures):
                 if isinstance(measure, SignalMeasure):
@@ -86,6 +94,8 @@ def _signal_uses(ix: Index) -> Iterator[tuple[str, SourceRef, str]]:
                     f"milestone '{milestone.id}' of map '{m_map.id}'",
                 )
     for outcome in ix.ws.outcomes.values():
+        if outcome.metric is None:  # partial, metric unreadable
+            continue
         yield (
             outcome.metric.signal,
             outcome.source.child("metric", "signal"),
@@ -98,6 +108,8 @@ def reached_before_start(ix: Index) -> Iterator[Finding]:
     """Point A is the start: a milestone reached earlier is a typo or a wrong start."""
     for account in ix.ws.accounts.values():
         start = account.start
+        if start is None:  # partial, start unreadable: nothing to compare with
+            continue
         for k, reached in enumerate(account.milestones):
             dates = reached.dates
             if not dates or min(dates) >= start:
@@ -121,6 +133,8 @@ def no_champion(ix: Index) -> Iterator[Finding]:
     for account in ix.ws.accounts.values():
         if any(person.champion for person in account.stakeholders):
             continue
+        if not account.intact("stakeholders"):  # the champion may be one not read
+            continue
         if account.stakeholders:
             at = account.source.child("stakeholders", key=True)
             tip = "mark the stakeholder who carries the plan at the customer with 'champion: true'"
@@ -136,6 +150,13 @@ def route_to_another_outcome(ix: Index) -> Iterator[Finding]:
     customer's latest desired outcome names another one, milestones still
     measure progress towards the old destination."""
     for account in ix.ws.accounts.values():
+        # Partial: the latest outcome or segment may be one that could not be read.
+        if not (
+            account.desired_outcomes
+            and account.intact("desired_outcomes")
+            and account.intact("segment")
+        ):
+            continue
         # The latest by date counts, even in a list CSP206 finds out of order.
         latest = max(
             range(len(account.desired_outcomes)), key=lambda i: account.desired_outcomes[i].since

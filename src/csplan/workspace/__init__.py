@@ -42,8 +42,9 @@ class Workspace:
     segments: dict[str, Segment] = field(default_factory=dict)
     accounts: dict[str, Account] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict, repr=False)
-    # Ids of documents that failed validation: references to them are not
-    # reported again as dangling.
+    # Ids of documents with shape errors (in the collections above as
+    # partial documents when their id could be read): references to them
+    # are not reported again as dangling, and they are never scored.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     def collection(self, kind: str) -> dict[str, Any]:
@@ -85,7 +86,8 @@ _COLLECTIONS = {
 @dataclass
 class LoadResult:
     """What :func:`load_workspace` returns: the model (even when some
-    documents had errors: those are left out) and every finding, located."""
+    documents had errors: those are in it as partial documents, or left out
+    when not even their id can be read) and every finding, located."""
 
     workspace: Workspace
     findings: list[Finding]
@@ -255,11 +257,13 @@ def _add(ws: Workspace, ref: SourceRef, data: Any, findings: list[Finding]) -> N
         return
     doc, problems = build_document(kind, data, ref)
     findings.extend(problems)
-    if doc is None:
+    if problems:
         # Keep the id known so that references to it do not cascade.
         _reserve(ws, kind, data, ref)
-        return
-    _register(ws, kind, doc, findings)
+    if doc is not None:
+        # A partial document too: its other fields are still checked, and
+        # its id still takes part in duplicate detection.
+        _register(ws, kind, doc, findings)
 
 
 def _reserve(ws: Workspace, kind: str, data: dict[str, Any], ref: SourceRef) -> None:

@@ -3,17 +3,24 @@
 Pydantic reports an error at a ``loc`` that mixes real keys of the document
 with labels of union members (``str``, ``~entry``); :func:`_data_path` keeps
 only the parts that exist in the data, so every finding points at a real node.
+
+A document that fails is still built from the parts that can be read
+(:func:`_salvage`, SPEC section 3 "All at once"), so that the cross-document
+checks see it too: a misspelt key and a dangling segment are one run.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
 import types
 import typing
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, create_model
 
-from csplan.findings import Finding, SourceRef, did_you_mean, make
+from csplan.findings import Finding, PathPart, SourceRef, did_you_mean, make
 from csplan.workspace.model import KINDS, Document
 
 _MISSING = object()
@@ -41,12 +48,17 @@ _UNION_WORDS = {
 def build_document(
     kind: str, data: dict[str, Any], ref: SourceRef
 ) -> tuple[Document | None, list[Finding]]:
-    """Validate one document of a known ``kind``."""
+    """Validate one document of a known ``kind``.
+
+    With shape errors, the findings come with a partial document
+    (``doc.partial``) built from what can be read, or None when nothing
+    useful can be (its id, say, is not readable)."""
     model = KINDS[kind]
     try:
         doc = model.model_validate(data)
     except ValidationError as exc:
-        return None, _findings(exc, data, ref, model)
+        problems = _findings(exc, data, ref, model)
+        return _salvage(kind, data, ref, exc), problems
     doc._source = ref
     return doc, []
 
@@ -247,6 +259,169 @@ def _wrong_type(at: SourceRef, field: str, value: Any, errs: list[dict[str, Any]
     elif "mapping" in expected and isinstance(value, str):
         hint = "write it as key: value pairs on the lines below, indented"
     return make("CSP103", at, f"'{field}' must be {expected}, not {_describe(value)}", hint)
+
+
+# --- partial documents --------------------------------------------------------
+
+DataPath = tuple[Any, ...]
+# Each offending value is dropped at the deepest path pydantic names, then the
+# rest is validated again; a drop can only uncover errors one level up (an
+# item left without a required field), so a few rounds always settle.
+_MAX_ROUNDS = 20
+
+
+class _Partial(Document):
+    """Mixed into every partial model (:func:`_partial_model`)."""
+
+    partial: ClassVar[bool] = True
+    # Paths (in the document as written) of the model values left out; an
+    # unknown key is not one: it never held anything the checks could see.
+    _dropped: tuple[DataPath, ...] = PrivateAttr(default=())
+
+    def intact(self, *path: PathPart) -> bool:
+        if not self._dropped:
+            return True
+        where = self.source.child(*path).path
+        return not any(d[: len(where)] == where or where[: len(d)] == d for d in self._dropped)
+
+
+@dataclass(frozen=True, slots=True)
+class _Remapped(SourceRef):
+    """The source of a partial document: list items were dropped from its
+    model, so index ``i`` of a list there is item ``kept[i]`` in the file."""
+
+    kept: tuple[tuple[DataPath, tuple[int, ...]], ...] = ()
+
+    def child(self, *parts: PathPart, key: bool = False) -> SourceRef:
+        path = _original((*self.path, *parts), dict(self.kept), len(self.path))
+        return _Remapped(self.file, self.doc, path, key, self.kept)
+
+
+def _original(path: DataPath, kept: dict[DataPath, tuple[int, ...]], start: int = 0) -> DataPath:
+    """``path`` in a pruned copy -> the same node's path in the data as written."""
+    out = list(path[:start])
+    for part in path[start:]:
+        if isinstance(part, int) and not isinstance(part, bool):
+            table = kept.get(tuple(out))
+            if table is not None and 0 <= part < len(table):
+                part = table[part]
+        out.append(part)
+    return tuple(out)
+
+
+@functools.cache
+def _partial_model(kind: str) -> type[Document]:
+    """``KINDS[kind]`` with every required field optional: None when it cannot
+    be read, an empty list for a list (so that checks iterating it just see
+    nothing). Constraints on present values stay as they are."""
+    model = KINDS[kind]
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name == "kind" or not info.is_required():
+            continue
+        annotation = info.rebuild_annotation()
+        if typing.get_origin(info.annotation) is list:
+            fields[name] = (annotation, Field(default_factory=list))
+        else:
+            fields[name] = (annotation | None, None)
+    # _Partial first, so that its intact() is the one called.
+    return create_model("Partial" + model.__name__, __base__=(_Partial, model), **fields)
+
+
+def _salvage(
+    kind: str, data: dict[str, Any], ref: SourceRef, exc: ValidationError
+) -> Document | None:
+    """The readable parts of ``data`` as a partial document, or None when its
+    id cannot be read (a document without an id cannot be referred to, nor
+    named in a message) or the errors do not settle."""
+    model = _partial_model(kind)
+    # Paths (as written) of the values left out of the model...
+    dropped: set[DataPath] = set()
+    # ... and of what the checks must not take as absent: each of those
+    # values, a required field not written, the field a misspelt key was
+    # probably meant to be (`stakeholder:` hides the champion).
+    unseen: set[DataPath] = set()
+    _collect(exc.errors(include_url=False), data, {}, dropped, unseen, KINDS[kind])
+    for _ in range(_MAX_ROUNDS):
+        working, kept = _prune(data, dropped)
+        try:
+            doc = model.model_validate(working)
+        except ValidationError as again:
+            errors = again.errors(include_url=False)
+            if not _collect(errors, working, kept, dropped, unseen, KINDS[kind]):
+                return None
+            continue
+        if kind != "Workspace" and getattr(doc, "id", None) is None:
+            return None
+        doc._source = _Remapped(ref.file, ref.doc, ref.path, ref.key, tuple(kept.items()))
+        doc._dropped = tuple(unseen)  # type: ignore[attr-defined]
+        return doc
+    return None
+
+
+def _collect(
+    errors: list[Any],
+    working: Any,
+    kept: dict[DataPath, tuple[int, ...]],
+    dropped: set[DataPath],
+    unseen: set[DataPath],
+    model: type[BaseModel],
+) -> bool:
+    """Add the path of each error's offending value to ``dropped`` (and
+    ``unseen``); whether anything new was dropped."""
+    new = False
+    for err in errors:
+        path, rest = _data_path(working, err["loc"])
+        if err["type"] == "invalid_key" and not (path and path[-1] == err.get("input")):
+            path.append(err.get("input"))  # a key that is not text: drop that entry only
+        elif err["type"] == "missing" and not path:
+            # A required field of the document itself: nothing to drop, the
+            # partial model reads it as None (or empty).
+            field = next((p for p in rest if isinstance(p, str) and not _is_label(p)), None)
+            if field is not None:
+                unseen.add((field,))
+            continue
+        # A missing field takes the mapping that needed it (path) with it.
+        if not path:
+            continue
+        original = _original(tuple(path), kept)
+        if original in dropped:
+            continue
+        dropped.add(original)
+        new = True
+        if err["type"] != "extra_forbidden":
+            unseen.add(original)
+            continue
+        # An unknown key held nothing the model reads, unless it is a
+        # misspelling (the same closeness as the did-you-mean hint).
+        close = difflib.get_close_matches(
+            str(path[-1]), _allowed_keys(model, path[:-1]), n=1, cutoff=0.6
+        )
+        if close:
+            unseen.add((*original[:-1], close[0]))
+    return new
+
+
+def _prune(data: Any, dropped: set[DataPath]) -> tuple[Any, dict[DataPath, tuple[int, ...]]]:
+    """A copy of ``data`` without the ``dropped`` paths (only what leads to
+    them is copied), and for each list that lost items the original indices
+    of the items kept."""
+    on_the_way = {path[:i] for path in dropped for i in range(len(path))}
+    kept: dict[DataPath, tuple[int, ...]] = {}
+
+    def walk(node: Any, path: DataPath) -> Any:
+        if path not in on_the_way:
+            return node
+        if isinstance(node, dict):
+            return {k: walk(v, (*path, k)) for k, v in node.items() if (*path, k) not in dropped}
+        if isinstance(node, list):
+            keep = tuple(i for i in range(len(node)) if (*path, i) not in dropped)
+            if len(keep) != len(node):
+                kept[path] = keep
+            return [walk(node[i], (*path, i)) for i in keep]
+        return node
+
+    return walk(data, ()), kept
 
 
 # --- field names for did-you-mean ------------------------------------------

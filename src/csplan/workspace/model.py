@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -29,7 +29,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from csplan.findings import SourceRef
+from csplan.findings import PathPart, SourceRef
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 SIGNAL_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -126,9 +126,20 @@ class Document(Model):
 
     _source: SourceRef = PrivateAttr(default_factory=lambda: SourceRef("", 0, ()))
 
+    # True for a document built from the readable parts of one that had shape
+    # errors (csplan.workspace.build): its checks still run, it is never scored.
+    # There, a required field that could not be read is None (a list: empty).
+    partial: ClassVar[bool] = False
+
     @property
     def source(self) -> SourceRef:
         return self._source
+
+    def intact(self, *path: PathPart) -> bool:
+        """Whether no unreadable value was left out at or under ``path``.
+        A check that reports something *absent* (no champion, no band at 0)
+        asks first, so that a value it cannot see is not reported missing."""
+        return True
 
 
 # --- Workspace -------------------------------------------------------------
