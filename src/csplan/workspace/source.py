@@ -1,22 +1,22 @@
 """Reading one YAML file: bytes -> documents, or findings.
 
-Why two parsers. ``csplan validate`` runs on every commit and must be much
-faster than PyYAML, so documents are parsed with yaml-rs (Rust, YAML 1.2 core
-schema, duplicate keys and alias expansion limits enforced by the parser). It
-does not report where nodes are, so positions come from a second parse with
-libyaml (PyYAML's C composer), done lazily, once per file, and only for files
-that have a finding or evidence to point at: a clean workspace never pays
-for it. Composing never constructs objects, so tags are never executed.
+Documents are parsed with yaml-rs (Rust, YAML 1.2 core schema, duplicate keys
+and alias expansion limits enforced by the parser): ``csplan validate`` runs
+on every commit and must be much faster than PyYAML. yaml-rs does not say
+where nodes are; :mod:`csplan.workspace.positions` does, for every finding
+and every piece of evidence, from one libyaml event pass per file, made on
+first use only: a clean workspace that nobody asks lines of never pays for it.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from csplan.findings import Finding, SourceRef, make
+from csplan.workspace.positions import Positions, index, line_column
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_REPLAYED_EVENTS = 100_000
@@ -26,25 +26,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Deleting the control bytes and comparing lengths is five times faster than a
 # regex search, and a clean file is the common case.
 _CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 13)) + b"\x7f"
-_DOC_MARKER = re.compile(r"^---(?:[ \t]|$)", re.MULTILINE)
+# "---" at the start of a line (after LF, CR or CRLF) and followed by a space,
+# a tab or the end of the line starts a document.
+_DOC_MARKER = re.compile(r"(?:^|(?<=\r))---(?=[ \t\r\n]|\Z)", re.MULTILINE)
 _AT_LINE = re.compile(r"at line (\d+), column (\d+)")
 _ALIAS = re.compile(r"(?<![\w*])\*[^\s,\[\]{}]+")
-# Tags that only restate a core-schema type; anything else (python/..., custom
-# tags, !!binary, !!set) is refused.
-_CORE_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-    # libyaml resolves these implicitly (YAML 1.1) on plain scalars and keys;
-    # written explicitly, yaml-rs has already refused them.
-    "tag:yaml.org,2002:timestamp",
-    "tag:yaml.org,2002:merge",
-    "tag:yaml.org,2002:value",
-}
 
 
 @dataclass
@@ -55,100 +41,29 @@ class Source:
     text: str = ""
     documents: list[Any] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    _nodes: list[Any] | None = field(default=None, repr=False)
-    _lines: Any = field(default=None, repr=False)
+    _positions: Positions | None = field(default=None, repr=False)
 
-    def nodes(self) -> list[Any]:
-        """libyaml node trees of the documents, composed on first use."""
-        if self._nodes is None:
-            self._nodes = _compose(self.text)
-        return self._nodes
-
-    def line(self, ref: SourceRef) -> int:
-        """1-based line of the node ``ref`` points at, as :meth:`locate`
-        says, found from the text where it can: a portfolio's JSON names
-        the line of every piece of evidence, and composing every file with
-        libyaml would cost as much as loading the workspace again."""
-        if self._lines is None:
-            from csplan.workspace.lines import LineIndex
-
-            self._lines = LineIndex(self.text)
-        found = self._lines.line(ref)
-        return found if found is not None else self.locate(ref)[0]
+    def positions(self) -> Positions:
+        """Where every node of the file starts, indexed on first use."""
+        if self._positions is None:
+            self._positions = index(self.text)
+        return self._positions
 
     def locate(self, ref: SourceRef) -> tuple[int, int]:
-        """1-based line and column of the node ``ref`` points at.
+        """1-based line and column of the node ``ref`` points at (its key
+        when ``ref.key``). A path naming something absent stops at the
+        deepest ancestor that exists, so a finding always has a position;
+        an empty document is placed where it starts (its '---')."""
+        positions = self.positions()
+        if not ref.path and ref.doc < len(self.documents) and self.documents[ref.doc] is None:
+            starts = positions.document_starts
+            if ref.doc < len(starts):
+                return positions.line_column(starts[ref.doc])
+        return positions.locate(ref.doc, ref.path, ref.key)
 
-        Falls back to the deepest ancestor that exists, so a finding always
-        has a position even when the path names something absent."""
-        nodes = self.nodes()
-        if not nodes:
-            return (1, 1)
-        node = nodes[ref.doc] if ref.doc < len(nodes) else nodes[-1]
-        if node is None:
-            return (1, 1)
-        if not ref.path and getattr(node, "value", None) == "":
-            # An empty document's null node sits after its '---' line.
-            return (self._document_line(ref.doc), 1)
-        mark = node.start_mark
-        for i, part in enumerate(ref.path):
-            last = i == len(ref.path) - 1
-            child_key, child = _child(node, part)
-            if child is None:
-                break
-            mark = (child_key if (last and ref.key and child_key is not None) else child).start_mark
-            node = child
-        return (mark.line + 1, mark.column + 1)
-
-    def _document_line(self, index: int) -> int:
-        """1-based line where document ``index`` starts (its '---', if any)."""
-        import yaml
-
-        starts = []
-        try:
-            for event in yaml.parse(self.text, Loader=yaml.CSafeLoader):
-                if isinstance(event, yaml.DocumentStartEvent):
-                    starts.append(event.start_mark.line + 1)
-        except yaml.YAMLError:
-            return 1
-        return starts[index] if index < len(starts) else 1
-
-
-def _child(node: Any, part: Any) -> tuple[Any, Any]:
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
-        wanted = _scalar_text(part)
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == wanted:
-                return key_node, value_node
-        return None, None
-    if (
-        isinstance(node, yaml.SequenceNode)
-        and isinstance(part, int)
-        and 0 <= part < len(node.value)
-    ):
-        return None, node.value[part]
-    return None, None
-
-
-def _scalar_text(part: Any) -> str:
-    if isinstance(part, bool):
-        return "true" if part else "false"
-    if part is None:
-        return "null"
-    return str(part)
-
-
-def _compose(text: str) -> list[Any]:
-    import yaml
-
-    try:
-        return list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
-    except yaml.YAMLError:
-        return []
-    except RecursionError:
-        return []
+    def line(self, ref: SourceRef) -> int:
+        """1-based line of the node ``ref`` points at, as :meth:`locate`."""
+        return self.locate(ref)[0]
 
 
 def read(file: str, raw: bytes) -> Source:
@@ -216,8 +131,7 @@ def _may_have_tags(text: str) -> bool:
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line_column(text, offset)
 
 
 def _parse(source: Source) -> list[Any]:
@@ -229,13 +143,40 @@ def _parse(source: Source) -> list[Any]:
     try:
         return _documents(source.text, limits)
     except yaml_rs.YAMLDecodeError as exc:
-        return _parse_failed(source, str(exc), limits)
+        retried = _without_separation_tabs(source, limits) if "\t" in source.text else None
+        return retried if retried is not None else _parse_failed(source, str(exc), limits)
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         return _parse_failed(source, str(exc) or type(exc).__name__, limits)
     except BaseException as exc:  # a Rust panic surfaces as BaseException
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
         return _parse_failed(source, f"the YAML parser failed ({type(exc).__name__})", limits)
+
+
+def _without_separation_tabs(source: Source, limits: Any) -> list[Any] | None:
+    """The documents, when yaml-rs refused the text only for a tab used as
+    separation whitespace (``segment:<TAB>enterprise``, valid YAML 1.2).
+    Tabs outside every scalar are whitespace whatever their width, so they
+    become spaces; tabs inside a value are kept. None when that is not it."""
+    positions = source._positions = index(source.text, spans=True)
+    if positions.stopped_at is not None:
+        return None
+    spans = positions.scalar_spans
+    chars = list(source.text)
+    starts = [start for start, _ in spans]
+    changed = False
+    for i, char in enumerate(chars):
+        if char == "\t":
+            j = bisect.bisect_right(starts, i) - 1
+            if j < 0 or i >= spans[j][1]:
+                chars[i] = " "
+                changed = True
+    if not changed:
+        return None
+    try:
+        return _documents("".join(chars), limits)
+    except ValueError:
+        return None
 
 
 def _documents(text: str, limits: Any, **options: Any) -> list[Any]:
@@ -257,7 +198,7 @@ def _documents(text: str, limits: Any, **options: Any) -> list[Any]:
 def _parse_failed(source: Source, message: str, limits: Any) -> list[Any]:
     top = SourceRef(source.file, 0)
     if message.startswith("duplicate mapping key"):
-        return _duplicates(source, limits)
+        return _duplicates(source, message, limits)
     if "alias" in message and "limit" in message:
         finding = make(
             "CSP005",
@@ -281,9 +222,9 @@ def _parse_failed(source: Source, message: str, limits: Any) -> list[Any]:
             f"tag not allowed: {message.split(':', 1)[-1].strip()}",
             "remove the tag; csplan reads plain YAML values only",
         )
-        tag = source.text.find("!")
-        if tag >= 0:
-            finding.line, finding.column = _line_col(source.text, tag)
+        tags = source.positions().tags
+        if tags:
+            finding.line, finding.column = source.positions().line_column(min(tags)[0])
         source.findings.append(finding)
         return []
     else:
@@ -312,86 +253,51 @@ def _syntax_hint(problem: str) -> str | None:
     return None
 
 
-def _duplicates(source: Source, limits: Any) -> list[Any]:
+def _duplicates(source: Source, message: str, limits: Any) -> list[Any]:
     """Report every duplicate key with its position, then read the file with
     the last value winning so that the rest of the document is still checked."""
-    import yaml
     import yaml_rs
 
-    for doc_node in source.nodes():
-        for key_node in _duplicate_keys(doc_node):
-            finding = make(
-                "CSP002",
-                SourceRef(source.file, 0),
-                f"duplicate key '{key_node.value}'",
-                "keep one of the two; YAML keeps only the last",
-            )
-            finding.line, finding.column = (
-                key_node.start_mark.line + 1,
-                key_node.start_mark.column + 1,
-            )
-            source.findings.append(finding)
-    if not source.findings:  # libyaml disagreed; still say what yaml-rs saw
-        source.findings.append(
-            make("CSP002", SourceRef(source.file, 0), "duplicate key in a mapping")
+    positions = source.positions()
+    for offset, key in sorted(positions.duplicate_keys):
+        finding = make(
+            "CSP002",
+            SourceRef(source.file, 0),
+            f"duplicate key '{key}'",
+            "keep one of the two; YAML keeps only the last",
         )
+        finding.line, finding.column = positions.line_column(offset)
+        source.findings.append(finding)
+    if not source.findings:
+        # libyaml read the keys as different (a YAML 1.1 reading); yaml-rs
+        # names the key: point at its second occurrence as a key.
+        named = re.search(r"'(.*)'", message)
+        key = named.group(1) if named else ""
+        finding = make("CSP002", SourceRef(source.file, 0), f"duplicate key '{key}'")
+        keys = list(re.finditer(rf"^[ \t-]*['\"]?{re.escape(key)}['\"]?[ \t]*:", source.text, re.M))
+        if len(keys) > 1:
+            finding.line, finding.column = _line_col(source.text, keys[1].end() - 1)
+            finding.column -= len(key)
+        source.findings.append(finding)
     try:
         return _documents(
             source.text, limits, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.LastWins
         )
-    except (ValueError, yaml.YAMLError):
+    except ValueError:
         return []
 
 
-def _nodes(roots: list[Any]) -> Iterator[Any]:
-    """Every node below ``roots`` once (aliases share nodes), keys included."""
-    import yaml
-
-    stack = list(roots)
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        yield node
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                stack.extend((key_node, value_node))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-
-
-def _duplicate_keys(root: Any) -> list[Any]:
-    import yaml
-
-    found: list[Any] = []
-    for node in _nodes([root]):
-        if isinstance(node, yaml.MappingNode):
-            keys: set[str] = set()
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    if key_node.value in keys:
-                        found.append(key_node)
-                    keys.add(key_node.value)
-    found.sort(key=lambda n: (n.start_mark.line, n.start_mark.column))
-    return found
-
-
 def _check_tags(source: Source) -> None:
-    for node in _nodes(source.nodes()):
-        tag = node.tag or ""
-        explicit = tag.startswith("!") or (tag.startswith("tag:") and tag not in _CORE_TAGS)
-        if explicit:
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            finding = make(
-                "CSP004",
-                SourceRef(source.file, 0),
-                f"tag not allowed: {shown}",
-                "remove the tag; csplan reads plain YAML values only",
-            )
-            finding.line, finding.column = node.start_mark.line + 1, node.start_mark.column + 1
-            source.findings.append(finding)
+    positions = source.positions()
+    for offset, tag in sorted(positions.tags):
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        finding = make(
+            "CSP004",
+            SourceRef(source.file, 0),
+            f"tag not allowed: {shown}",
+            "remove the tag; csplan reads plain YAML values only",
+        )
+        finding.line, finding.column = positions.line_column(offset)
+        source.findings.append(finding)
     if source.findings:
-        source.findings.sort(key=lambda f: (f.line, f.column))
         source.documents = []
