@@ -165,6 +165,14 @@ def test_a_dropped_map_milestone_does_not_cascade_but_its_map_is_checked(make_wo
     assert where(findings) == [("CSP201", "map.yaml", 12, 16), ("CSP103", "map.yaml", 17, 15)]
 
 
+def test_a_map_without_readable_milestones_judges_no_account(make_workspace):
+    """`milestone:` misspelt: the accounts' milestones are not "not in the
+    map", and the map is not "without a customer milestone"."""
+    files = edit("map.yaml", ("milestones:", "milestone:"))
+    findings = load(make_workspace, files)
+    assert where(findings) == [("CSP101", "map.yaml", 1, 1), ("CSP102", "map.yaml", 4, 1)]
+
+
 def test_an_unreadable_customer_milestone_is_not_a_missing_one(make_workspace):
     files = edit("map.yaml", ("type: customer", "type: custmer"))
     findings = load(make_workspace, files)

@@ -92,6 +92,17 @@ class Index:
         return found
 
     @cached_property
+    def unread_maps(self) -> set[str]:
+        """Partial maps with no milestone that could be read (``milestones:``
+        misspelt, or not a list): an account's milestones cannot be judged
+        against them."""
+        return {
+            map_id
+            for map_id, m_map in self.ws.maps.items()
+            if m_map.partial and not m_map.milestones
+        }
+
+    @cached_property
     def element_ids(self) -> set[str]:
         """Ids of every element of every appropriate experience."""
         found = {e.id for ax in self.ws.experiences.values() for e in ax.elements}

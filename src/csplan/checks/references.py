@@ -228,7 +228,8 @@ def _maps_of(ix: Index, account: Account) -> list[str] | None:
     """Ids of the maps of the account's segments, in order; None when one is
     unknown (a dangling or invalid segment or map), so nothing is guessed."""
     segments = ix.ws.segments
-    maps = ix.ws.maps
+    # A partial map none of whose milestones could be read counts as unknown.
+    maps = ix.ws.maps.keys() - ix.unread_maps if ix.unread_maps else ix.ws.maps
     if account.segment is None or not account.intact("segment"):
         return None  # a segment that could not be read may be the one whose map lists it
     if isinstance(account.segment, str):
