@@ -98,11 +98,12 @@ def test_plans_have_their_charts():
     ]
     internal, _ = _outline(GOLDEN / "acme-mail" / "northwind-events.internal.html")
     charts = [s["title"] for s in internal.svgs if s.get("role") == "img"]
+    # The analysis leads; the customer plan's charts follow in the appendix.
     assert charts == [
-        "From point A to point B",
-        "Roadmap: 7 milestones from 12 Jan 2026 to 31 Dec 2026",
         "Engagement by component: actual against desired",
         "Engagement attainment and success gap over 12 month ends",
+        "From point A to point B",
+        "Roadmap: 7 milestones from 12 Jan 2026 to 31 Dec 2026",
     ]
 
 
