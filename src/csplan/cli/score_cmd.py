@@ -202,7 +202,12 @@ def _report(
 
     out = sys.stdout
     if fmt is Format.json:
-        score_json.write(each(), ws, day, out, compact=len(ids) > INDENT_MAX)
+        # Every account's evidence lines will be asked for, in this order.
+        stop = ws.prefetch_positions(ws.accounts[i].source.file for i in ids)
+        try:
+            score_json.write(each(), ws, day, out, compact=len(ids) > INDENT_MAX)
+        finally:
+            stop()
     elif fmt is Format.csv:
         rows = [(score_table.row(s), score_csv.row(s)) for s in each()]
         rows = _sorted(rows, sort)

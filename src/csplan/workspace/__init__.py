@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
@@ -65,6 +66,21 @@ class Workspace:
             return (ref.file, ref.line)
         source = self.sources.get(ref.file)
         return (ref.file, source.line(ref) if source is not None else 1)
+
+    def prefetch_positions(self, files: Iterable[str]) -> Callable[[], None]:
+        """Say that the positions of ``files`` will all be asked for, in that
+        order, so they can be indexed in parallel (workspace/prefetch.py).
+        Returns the function that stops the work when it is no longer wanted."""
+        from csplan.workspace.prefetch import start
+
+        sources = [self.sources[f] for f in dict.fromkeys(files) if f in self.sources]
+        sources = [s for s in sources if s._positions is None and s.prefetch is None]
+        prefetch = start(sources)
+        if prefetch is None:
+            return lambda: None
+        for source in sources:
+            source.prefetch = prefetch
+        return prefetch.close
 
     def account_ids(self) -> list[str]:
         return sorted(self.accounts)

@@ -13,10 +13,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from csplan.findings import Finding, SourceRef, make
 from csplan.workspace.positions import Positions, index, line_column
+
+if TYPE_CHECKING:
+    from csplan.workspace.prefetch import Prefetch
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_REPLAYED_EVENTS = 100_000
@@ -42,11 +45,17 @@ class Source:
     documents: list[Any] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     _positions: Positions | None = field(default=None, repr=False)
+    # Set when another process is indexing this file (workspace/prefetch.py).
+    prefetch: Prefetch | None = field(default=None, repr=False, compare=False)
 
     def positions(self) -> Positions:
         """Where every node of the file starts, indexed on first use."""
         if self._positions is None:
-            self._positions = index(self.text)
+            if self.prefetch is not None:
+                self._positions = self.prefetch.take(self)
+                self.prefetch = None
+            if self._positions is None:
+                self._positions = index(self.text)
         return self._positions
 
     def locate(self, ref: SourceRef) -> tuple[int, int]:
