@@ -53,3 +53,15 @@ def make_workspace(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
         return root
 
     return write
+
+
+def read_only(path: Path | str) -> object:
+    """The workspace as read, without the checks across documents: shape
+    findings only, located as validate locates them."""
+    from csplan.workspace.load import locate_findings, read_workspace
+
+    result = read_workspace(path)
+    locate_findings(result.workspace, result.findings)
+    result.summary.errors = sum(1 for f in result.findings if f.severity == "error")
+    result.summary.warnings = len(result.findings) - result.summary.errors
+    return result

@@ -10,8 +10,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from csplan.workspace import Workspace, load_workspace
-from csplan.workspace.model import COMPONENTS
+from csplan.api import load_workspace
+from csplan.model import COMPONENTS, Workspace
 
 SETTINGS = """\
 kind: Workspace

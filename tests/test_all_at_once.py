@@ -21,8 +21,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from csplan.api import load_workspace
 from csplan.findings import Finding
-from csplan.workspace import build, load_workspace
+from csplan.workspace import build
 
 BASE_DIR = Path(__file__).parent / "cases" / "base"
 BASE: dict[str, str] = {

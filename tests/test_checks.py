@@ -19,9 +19,9 @@ from conftest import EXAMPLE_WORKSPACES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from csplan.api import load_workspace
 from csplan.checks.registry import codes as checked_codes
 from csplan.findings import RULES
-from csplan.workspace import load_workspace
 
 MARK = "»"
 BASE_DIR = Path(__file__).parent / "cases" / "base"
@@ -776,9 +776,37 @@ def test_base_workspace_has_no_findings():
     assert (result.summary.files, result.summary.documents) == (10, 11)
 
 
+# Rules of the signals CSV: (failing row, passing row), on the base workspace.
+CSV_CASES = {
+    "CSP401": (
+        "northwind-events,weekly_active_ratio,2026-11-31,0.5",
+        "northwind-events,weekly_active_ratio,2026-11-30,0.5",
+    ),
+    "CSP402": (
+        "northwind-events,weekly_actve_ratio,2026-11-30,0.5",
+        "northwind-events,weekly_active_ratio,2026-11-30,0.5",
+    ),
+}
+
+
 def test_every_rule_has_a_case():
     """A new rule code without a failing and a passing case fails CI."""
-    assert {case.code for case in CASES} == set(RULES)
+    assert {case.code for case in CASES} | set(CSV_CASES) == set(RULES)
+
+
+@pytest.mark.parametrize("code", sorted(CSV_CASES))
+def test_signals_csv_rules(code, tmp_path):
+    from csplan.api import read_signals
+
+    ws = load_workspace(BASE_DIR).workspace
+    failing, passing = CSV_CASES[code]
+    header = "account,signal,as_of,value\n"
+    (tmp_path / "bad.csv").write_text(header + failing + "\n", encoding="utf-8")
+    (tmp_path / "good.csv").write_text(header + passing + "\n", encoding="utf-8")
+    [finding] = read_signals(tmp_path / "bad.csv", ws).problems
+    assert (finding.code, finding.line, finding.column) == (code, 2, 1)
+    assert finding.severity == RULES[code].severity
+    assert read_signals(tmp_path / "good.csv", ws).problems == []
 
 
 def test_every_cross_document_rule_has_a_check():
@@ -1021,9 +1049,12 @@ def test_dated_list_reports_once_per_problem(make_workspace):
     assert [(f.code, f.line) for f in _load(make_workspace, files)] == [("CSP206", 20)]
 
 
-def test_checks_run_without_checks_flag(make_workspace):
+def test_reading_alone_runs_no_cross_document_check(make_workspace):
+    from csplan.workspace.load import read_workspace
+
     root = make_workspace({**BASE, **edit(ACCOUNT, ("segment: enterprise", "segment: enterprize"))})
-    assert load_workspace(root, checks=False).findings == []
+    assert read_workspace(root).findings == []
+    assert [f.code for f in load_workspace(root).findings] == ["CSP201"]
 
 
 # --- the example workspaces ---------------------------------------------------

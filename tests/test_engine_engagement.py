@@ -10,7 +10,7 @@ from engine_support import engagement, files, load
 
 from csplan.engine import score_account
 from csplan.engine.engagement import band_for, biggest_gaps
-from csplan.engine.result import ComponentScore
+from csplan.results import ComponentScore
 
 AS_OF = date(2026, 11, 1)
 

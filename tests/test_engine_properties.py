@@ -15,9 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csplan.engine import score_account
+from csplan.model import Account, Workspace
 from csplan.report.score_json import to_dict
-from csplan.workspace import Workspace
-from csplan.workspace.model import Account
 
 START = date(2026, 1, 1)
 SIGNALS = {

@@ -6,10 +6,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from csplan.api import load_workspace
 from csplan.findings import Finding, Summary
+from csplan.model import Workspace, WorkspaceSettings
 from csplan.report.findings import github
-from csplan.workspace import LoadResult, Workspace, load_workspace
-from csplan.workspace.model import WorkspaceSettings
+from csplan.results import LoadResult
 
 PERSONA = "kind: Persona\nid: vp\nname: VP\nsucess: x\n"
 

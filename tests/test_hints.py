@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml_rs
 
-from csplan.workspace import load_workspace
+from csplan.api import load_workspace
 from csplan.workspace.hints import comma_hint, syntax_hint
 
 

@@ -9,10 +9,10 @@ import jsonschema
 import pytest
 from conftest import AS_OF
 
+from csplan.api import load_workspace
 from csplan.cli import app
-from csplan.workspace import load_workspace
-from csplan.workspace.jsonschema import document_schema
-from csplan.workspace.model import COMPONENTS
+from csplan.model import COMPONENTS
+from csplan.schema import document_schema
 from csplan.workspace.source import read
 
 FILES = [

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import read_only
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from csplan.api import load_workspace
 from csplan.findings import RULES
-from csplan.workspace import load_workspace
 
 PERSONA = "kind: Persona\nid: vp-marketing\nname: VP Marketing\n"
 ACCOUNT = """\
@@ -519,7 +520,7 @@ def test_yes_no_on_off_are_strings_and_012_is_twelve(make_workspace):
             "a.yaml": ACCOUNT.format(arr="012"),
         }
     )
-    result = load_workspace(root, checks=False)
+    result = read_only(root)
     assert result.findings == []
     ws = result.workspace
     assert (ws.personas["vp"].name, ws.personas["vp"].success) == ("yes", "on")
@@ -533,7 +534,7 @@ def test_answer_yes_is_the_text_yes(make_workspace):
         ACCOUNT.format(arr=1)
         + "assessments:\n  - {question: knows-intent, answer: yes, as_of: 2026-03-15}\n"
     )
-    result = load_workspace(make_workspace({"a.yaml": account}), checks=False)
+    result = read_only(make_workspace({"a.yaml": account}))
     assert result.findings == []
     assert result.workspace.accounts["northwind-events"].assessments[0].answer == "yes"
 

@@ -1,15 +1,15 @@
 """SPEC section 2, "Required fields and defaults": every required field,
 removed, is a CSP101 at the mapping that lacks it; every default holds.
 
-Documents are loaded with ``checks=False``: this is about one document's
-shape, not about the references between them.
+Documents are only read (``conftest.read_only``, no checks across
+documents): this is about one document's shape, not about the references
+between them.
 """
 
 from __future__ import annotations
 
 import pytest
-
-from csplan.workspace import load_workspace
+from conftest import read_only
 
 # One minimal document per kind, one field per line, so that a field can be
 # removed by deleting its line.
@@ -208,7 +208,7 @@ def test_missing_required_field(make_workspace, kind, field, parent):
     text, line, column = _without(MINIMAL[kind], field, parent)
     rel = "csplan.yaml" if kind == "Workspace" else "doc.yaml"
     root = make_workspace({rel: text})
-    findings = load_workspace(root, checks=False).findings
+    findings = read_only(root).findings
     assert [(f.code, f.file, f.line, f.column) for f in findings] == [("CSP101", rel, line, column)]
     [finding] = findings
     where = f"in this {kind}" if parent is None else f"in {parent}"
@@ -229,7 +229,7 @@ def test_required_list_needs_one_entry(make_workspace, kind, field):
     lines = MINIMAL[kind].splitlines(keepends=True)
     i = next(n for n, ln in enumerate(lines) if ln.startswith(f"{field}:"))
     text = "".join(lines[:i]) + f"{field}: []\n"
-    findings = load_workspace(make_workspace({"doc.yaml": text}), checks=False).findings
+    findings = read_only(make_workspace({"doc.yaml": text})).findings
     assert [(f.code, f.line, f.column, f.message) for f in findings] == [
         ("CSP101", i + 1, len(field) + 3, f"'{field}' needs at least one entry")
     ]
@@ -237,9 +237,7 @@ def test_required_list_needs_one_entry(make_workspace, kind, field):
 
 def test_minimal_documents_are_valid(make_workspace):
     files = {f"{kind}.yaml": text for kind, text in MINIMAL.items() if kind != "Workspace"}
-    result = load_workspace(
-        make_workspace({"csplan.yaml": MINIMAL["Workspace"], **files}), checks=False
-    )
+    result = read_only(make_workspace({"csplan.yaml": MINIMAL["Workspace"], **files}))
     assert result.findings == []
 
 
@@ -253,9 +251,7 @@ def minimal(make_workspace):
         "      - {question: knows-intent, text: We know why they started with us}\n"
         "      - {milestones: functional}",
     )
-    result = load_workspace(
-        make_workspace({"csplan.yaml": MINIMAL["Workspace"], **files}), checks=False
-    )
+    result = read_only(make_workspace({"csplan.yaml": MINIMAL["Workspace"], **files}))
     assert result.findings == []
     return result.workspace
 
@@ -348,7 +344,7 @@ def test_account_defaults(minimal):
 
 def test_stakeholder_champion_defaults_to_false(make_workspace):
     text = MINIMAL["Account"] + "stakeholders:\n  - {name: Dana Kim}\n"
-    result = load_workspace(make_workspace({"a.yaml": text}), checks=False)
+    result = read_only(make_workspace({"a.yaml": text}))
     [person] = result.workspace.accounts["northwind-events"].stakeholders
     assert (person.champion, person.persona, person.role) == (False, None, None)
 
@@ -432,6 +428,6 @@ def test_stakeholder_champion_defaults_to_false(make_workspace):
 def test_out_of_range_and_invalid_values(make_workspace, kind, old, new, code, message):
     assert old in MINIMAL[kind]
     text = MINIMAL[kind].replace(old, new)
-    [finding] = load_workspace(make_workspace({"doc.yaml": text}), checks=False).findings
+    [finding] = read_only(make_workspace({"doc.yaml": text})).findings
     assert finding.code == code
     assert finding.message.startswith(message)

@@ -15,8 +15,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from csplan.api import load_workspace
 from csplan.findings import SourceRef
-from csplan.workspace import load_workspace
 from csplan.workspace.source import read
 
 # --- an emitter that knows where it put everything ---------------------------
@@ -125,7 +125,7 @@ KEYS = st.sampled_from(
 )
 # Text with the characters that used to move lines: U+2028, U+0085, U+2029.
 TEXT = st.text(
-    alphabet=st.sampled_from(list("abc xyzé") + ["\u2028", "\u0085", "\u2029"]),
+    alphabet=st.sampled_from([*"abc xyzé", "\u2028", "\u0085", "\u2029"]),
     min_size=1,
     max_size=12,
 ).map(lambda s: "t" + s.strip() + "t")

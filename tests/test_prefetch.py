@@ -7,9 +7,10 @@ import os
 import pytest
 from conftest import EXAMPLES
 
-from csplan.workspace import load_workspace
+from csplan.api import load_workspace
 from csplan.workspace import prefetch as prefetch_module
 from csplan.workspace.positions import index
+from csplan.workspace.prefetch import prefetch_positions
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -30,7 +31,7 @@ def test_the_child_gives_every_file_the_index_the_parent_would_make(forking):
     ws = load_workspace(EXAMPLES / "replyhub").workspace
     files = _files(ws)
     assert len(files) >= 3
-    stop = ws.prefetch_positions(files)
+    stop = prefetch_positions(ws, files)
     try:
         # Asked out of order: later files wait in the parent until asked.
         for file in reversed(files):
@@ -51,7 +52,7 @@ def test_the_child_gives_every_file_the_index_the_parent_would_make(forking):
 def test_a_stopped_child_leaves_each_file_to_be_indexed_in_process(forking):
     ws = load_workspace(EXAMPLES / "acme-mail").workspace
     files = _files(ws)
-    stop = ws.prefetch_positions(files)
+    stop = prefetch_positions(ws, files)
     stop()
     for file in files:
         source = ws.sources[file]
@@ -62,9 +63,9 @@ def test_no_child_for_a_few_files_or_beside_other_threads(monkeypatch):
     import threading
 
     ws = load_workspace(EXAMPLES / "acme-mail").workspace
-    ws.prefetch_positions(_files(ws))()
+    prefetch_positions(ws, _files(ws))()
     assert all(ws.sources[f].prefetch is None for f in _files(ws))
     monkeypatch.setattr(prefetch_module, "MIN_FILES", 1)
     monkeypatch.setattr(threading, "active_count", lambda: 2)
-    ws.prefetch_positions(_files(ws))()
+    prefetch_positions(ws, _files(ws))()
     assert all(ws.sources[f].prefetch is None for f in _files(ws))

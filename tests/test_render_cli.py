@@ -116,9 +116,9 @@ def test_failure_while_moving_into_place_restores_the_old_files(
 ):
     """Every file is staged; if the second move into place fails, the first
     is rolled back and no temporary file is left."""
+    from csplan.api import load_workspace
     from csplan.errors import RenderError
     from csplan.render import Output, writer
-    from csplan.workspace import load_workspace
 
     ws = load_workspace(three_accounts).workspace
     out = tmp_path / "out"

@@ -63,7 +63,7 @@ def test_render_matches_golden(cli, tmp_path, workspace, audience, fmt):
         out,
     )
     assert result.exit_code == 0, result.output
-    from csplan.workspace import load_workspace
+    from csplan.api import load_workspace
 
     suffix = f".{audience}.{fmt}"
     written = sorted(p.name for p in out.iterdir())

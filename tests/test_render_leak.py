@@ -104,9 +104,9 @@ def test_customer_context_cannot_reach_internal_data(make_workspace, fmt):
     import dataclasses
     from datetime import date
 
+    from csplan.api import load_workspace
     from csplan.engine import score_account
     from csplan.render.customer import customer_plan
-    from csplan.workspace import load_workspace
 
     files, tokens = sentinel_workspace()
     ws = load_workspace(make_workspace(files)).workspace

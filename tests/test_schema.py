@@ -13,10 +13,10 @@ import pytest
 from conftest import EXAMPLE_WORKSPACES
 
 from csplan.findings import SourceRef
+from csplan.model import KINDS
+from csplan.schema import document_schema
 from csplan.workspace.build import build_document
 from csplan.workspace.discover import yaml_files
-from csplan.workspace.jsonschema import document_schema
-from csplan.workspace.model import KINDS
 from csplan.workspace.source import read
 
 Doc = dict[str, Any]

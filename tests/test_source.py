@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from csplan.workspace import load_workspace
+from csplan.api import load_workspace
 from csplan.workspace.source import read
 
 

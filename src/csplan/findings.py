@@ -64,6 +64,10 @@ class Finding:
             "hint": self.hint,
         }
 
+    def __str__(self) -> str:
+        text = f"{self.file}:{self.line}: {self.severity}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.code)
 
@@ -171,6 +175,19 @@ _RULES = [
         "warning",
         "Customer-facing text cut by a `#` comment",
         "`message: Let's make this priority #1 for Q1`",
+    ),
+    # The signals CSV (score/render --signals)
+    Rule(
+        "CSP401",
+        "error",
+        "Signals file row cannot be read",
+        "`northwind,weekly_active_ratio,2026-11-31,0.5` (no 31 November)",
+    ),
+    Rule(
+        "CSP402",
+        "warning",
+        "Signals file names a signal nothing uses",
+        "`weekly_actve_ratio` in the signal column",
     ),
 ]
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from csplan.checks import dated, references, semantics, structure, text, warnings
-from csplan.checks.index import Index
+from csplan.checks.context import Index
 from csplan.checks.registry import CHECKS
 
 if TYPE_CHECKING:
     from csplan.findings import Finding
-    from csplan.workspace import Workspace
+    from csplan.model import Workspace
 
 # Imported for their @rule registrations.
 _MODULES = (references, structure, dated, semantics, warnings, text)

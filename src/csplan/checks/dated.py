@@ -16,7 +16,7 @@ from csplan.checks.registry import rule
 from csplan.findings import Finding, PathPart, SourceRef, make
 
 if TYPE_CHECKING:
-    from csplan.checks.index import Index
+    from csplan.checks.context import Index
 
 _ORDER_HINT = "dated lists go oldest first: move this entry up"
 

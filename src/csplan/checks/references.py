@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from csplan.checks.index import Index, hint
+from csplan.checks.context import Index, hint
 from csplan.checks.registry import rule
 from csplan.findings import Finding, PathPart, make
 
 if TYPE_CHECKING:
-    from csplan.workspace.model import Account, Document
+    from csplan.model import Account, Document
 
 # (kind, id, path in the document, message before the id; "{owner}" is
 # replaced by how the document is named, e.g. "account 'northwind-events'")

@@ -1,6 +1,6 @@
 """The registry of cross-document checks: one function per rule, by code.
 
-A check is a function of the :class:`~csplan.checks.index.Index` that yields
+A check is a function of the :class:`~csplan.checks.context.Index` that yields
 findings of its own rule code. Adding a rule is one new function with the
 :func:`rule` decorator in one of the check modules.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from csplan.findings import RULES
 
 if TYPE_CHECKING:
-    from csplan.checks.index import Index
+    from csplan.checks.context import Index
     from csplan.findings import Finding
 
 Check = Callable[["Index"], Iterable["Finding"]]

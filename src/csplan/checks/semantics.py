@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from csplan.checks.registry import rule
 from csplan.findings import Finding, make
-from csplan.workspace.model import SignalMeasure
+from csplan.model import SignalMeasure
 
 if TYPE_CHECKING:
-    from csplan.checks.index import Index
+    from csplan.checks.context import Index
 
 
 def _number(value: float) -> str:

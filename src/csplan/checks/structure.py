@@ -11,8 +11,8 @@ from csplan.checks.registry import rule
 from csplan.findings import Finding, make
 
 if TYPE_CHECKING:
-    from csplan.checks.index import Index
-    from csplan.workspace.model import MilestoneMap
+    from csplan.checks.context import Index
+    from csplan.model import MilestoneMap
 
 
 @rule("CSP202")

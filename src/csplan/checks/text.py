@@ -20,8 +20,8 @@ from csplan.checks.registry import rule
 from csplan.findings import Finding, PathPart, SourceRef, make
 
 if TYPE_CHECKING:
-    from csplan.checks.index import Index
-    from csplan.workspace import Workspace
+    from csplan.checks.context import Index
+    from csplan.model import Workspace
 
 _COMMENT_AFTER = re.compile(r"[ \t]+#")
 _MAX_SHOWN = 40

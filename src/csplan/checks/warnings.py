@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from csplan.checks.index import hint
+from csplan.checks.context import hint
 from csplan.checks.registry import rule
 from csplan.findings import Finding, SourceRef, make
-from csplan.workspace.model import SignalMeasure
+from csplan.model import SignalMeasure
 
 if TYPE_CHECKING:
-    from csplan.checks.index import Index
+    from csplan.checks.context import Index
 
 MAX_PERSONAS = 5
 _NO_SIGNALS = (

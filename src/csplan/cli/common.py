@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from csplan.scoring import Signals
-    from csplan.workspace import LoadResult, Workspace
+    from csplan.api import Signals
+    from csplan.model import Workspace
+    from csplan.results import LoadResult
 
 WORKSPACE_HELP = "Workspace folder (default: the nearest folder upward holding csplan.yaml)."
 
@@ -33,12 +34,11 @@ def read_signals_option(path: Path | None, ws: Workspace) -> Signals | None:
     cannot be read, 1 when it has bad rows (nothing is scored then)."""
     if path is None:
         return None
+    from csplan.api import read_signals
     from csplan.errors import SignalsFileError
-    from csplan.scoring import display_name
-    from csplan.signals_csv import read_signals
 
     try:
-        parsed = read_signals(path, ws, display_name(path, ws))
+        parsed = read_signals(path, ws)
     except SignalsFileError as exc:
         fail(str(exc), 2)
     for problem in parsed.problems:
@@ -56,8 +56,8 @@ def fail(message: str, code: int) -> NoReturn:
 
 def load(workspace: Path | None) -> LoadResult:
     """Load the workspace or exit 2 when there is none."""
+    from csplan.api import load_workspace
     from csplan.errors import WorkspaceNotFound
-    from csplan.workspace import load_workspace
 
     try:
         return load_workspace(workspace)

@@ -8,7 +8,6 @@ import typer
 
 from csplan.cli.common import fail
 
-SCHEMA_FILE = "csplan.schema.json"
 DEFAULT_VENDOR = "Your company"
 
 
@@ -42,28 +41,19 @@ def init(
 
         csplan init cs-plans --vendor "Acme Mail"
     """
-    from csplan.files import write_atomic
-    from csplan.workspace.jsonschema import document_schema
+    from csplan.api import init_workspace
 
     vendor = vendor.strip()
     workspace_name = (name or f"{vendor} customer success").strip()
     if not vendor or not workspace_name:
         fail("--name and --vendor cannot be empty", 2)
     _check_target(folder)
-    files = scaffold(workspace_name, vendor)
     try:
-        for rel, text in files.items():
-            path = folder / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, text)
-        import json
-
-        schema_text = json.dumps(document_schema(), indent=2, ensure_ascii=False) + "\n"
-        write_atomic(folder / SCHEMA_FILE, schema_text)
+        written = init_workspace(folder, workspace_name, vendor)
     except OSError as exc:
         fail(f"cannot write to {folder}: {exc.strerror or exc}", 2)
     typer.echo(f"Created a csplan workspace in {folder}:")
-    for rel in [*files, SCHEMA_FILE]:
+    for rel in written:
         typer.echo(f"  {rel}")
     where = "" if folder.resolve() == Path.cwd().resolve() else f" -w {_shell(str(folder))}"
     typer.echo("")
@@ -90,47 +80,6 @@ def _check_target(folder: Path) -> None:
             folder.mkdir(parents=True)
         except OSError as exc:
             fail(f"cannot create {folder}: {exc.strerror or exc}", 2)
-
-
-def scaffold(name: str, vendor: str) -> dict[str, str]:
-    """The starter files, by path relative to the workspace root, with the
-    workspace name and vendor filled in."""
-    from importlib.resources import files
-
-    root = files("csplan").joinpath("data", "init")
-    out: dict[str, str] = {}
-    stack = [("", root)]
-    while stack:
-        prefix, folder = stack.pop()
-        for entry in folder.iterdir():
-            rel = f"{prefix}{entry.name}"
-            if entry.is_dir():
-                stack.append((f"{rel}/", entry))
-            elif entry.name.endswith(".yaml"):
-                out[rel] = entry.read_text(encoding="utf-8")
-    out["csplan.yaml"] = (
-        out["csplan.yaml"]
-        .replace("__NAME__", yaml_scalar(name))
-        .replace("__VENDOR__", yaml_scalar(vendor))
-    )
-    # csplan.yaml first, then the rest in path order: the order init lists them.
-    return dict(sorted(out.items(), key=lambda item: (item[0] != "csplan.yaml", item[0])))
-
-
-def yaml_scalar(value: str) -> str:
-    """``value`` as a YAML 1.2 scalar that reads back as the same string:
-    plain when that is safe, double-quoted (JSON syntax) otherwise."""
-    import contextlib
-    import json
-
-    import yaml_rs
-
-    plain = value == value.strip() and "#" not in value and "\n" not in value
-    # Any parse failure means the plain form is not safe: quote it.
-    with contextlib.suppress(Exception):
-        if plain and yaml_rs.loads(f"k: {value}", parse_datetime=False) == {"k": value}:
-            return value
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _shell(text: str) -> str:

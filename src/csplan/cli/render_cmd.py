@@ -14,7 +14,7 @@ import typer
 from csplan.cli.common import WORKSPACE_HELP, signals_option
 
 if TYPE_CHECKING:
-    from csplan.workspace import Workspace
+    from csplan.model import Workspace
 
 # Below this many accounts rendering is over before a bar would be readable.
 _PROGRESS_FROM = 10
@@ -87,43 +87,23 @@ def render(
     ids = ws.account_ids() if all_accounts else _known(ws, accounts or [])
     extra = read_signals_option(signals, ws)
 
-    from csplan.engine import score_account, trend
+    from csplan.api import render as render_plans
     from csplan.errors import RenderError
-    from csplan.render import (
-        Output,
-        Renderer,
-        UnsafeOutput,
-        index_filename,
-        plan_filename,
-        write_all,
-    )
+    from csplan.render import UnsafeOutput
 
-    outputs: list[Output] = []
-    scores = []
     try:
-        renderer = Renderer(ws, format.value)
         with _progress(len(ids)) as advance:
-            for account_id in ids:
-                score = score_account(ws, account_id, day, signals=extra)
-                history = (
-                    trend(ws, account_id, day, signals=extra)
-                    if audience is Audience.internal
-                    else ()
-                )
-                text = renderer.plan(score, audience.value, history)
-                outputs.append(
-                    Output(plan_filename(account_id, audience.value, format.value), text)
-                )
-                scores.append(score)
-                advance()
-        if all_accounts:
-            outputs.append(
-                Output(
-                    index_filename(audience.value, format.value),
-                    renderer.index(scores, audience.value),
-                )
+            written = render_plans(
+                ws,
+                ids,
+                day,
+                output,
+                audience=audience.value,
+                fmt=format.value,
+                signals=extra,
+                index=all_accounts,
+                advance=advance,
             )
-        written = write_all(output, outputs, ws)
     except UnsafeOutput as exc:
         fail(str(exc), 2)
     except RenderError as exc:

@@ -37,8 +37,8 @@ def schema(
     """
     import json
 
+    from csplan.api import schema as document_schema
     from csplan.files import write_atomic
-    from csplan.workspace.jsonschema import document_schema
 
     text = json.dumps(document_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:

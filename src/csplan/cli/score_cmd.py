@@ -15,9 +15,10 @@ if TYPE_CHECKING:
     import datetime as _dt
     from collections.abc import Iterator
 
+    from csplan.api import Signals
     from csplan.engine import AccountScore
-    from csplan.scoring import Signals
-    from csplan.workspace import LoadResult, Workspace
+    from csplan.model import Workspace
+    from csplan.results import LoadResult
 
 PROGRESS_MIN = 500  # accounts: below this, scoring is over before a bar would help
 INDENT_MAX = 100  # accounts: JSON for more is written compactly, as it is scored
@@ -85,11 +86,9 @@ def score(
 
         csplan score --all -w examples/acme-mail --as-of 2026-11-01 --sort gap
     """
-    import gc
-
+    from csplan.api import resolve_ids
     from csplan.cli.common import fail, load, load_valid, parse_as_of, read_signals_option
     from csplan.errors import UnknownAccount
-    from csplan.scoring import resolve_ids
 
     if bool(accounts) == all_accounts:
         fail(
@@ -101,39 +100,31 @@ def score(
     if explain and format is not Format.table:
         fail("--explain prints text: drop --format (JSON carries the evidence of every measure)", 2)
     day = parse_as_of(as_of)
-    # A short-lived command: the cycle collector would walk the whole loaded
-    # workspace again and again while scores are built, for nothing to free.
-    was_enabled = gc.isenabled()
-    gc.disable()
+    skipped: list[str] | None = None  # None: the workspace has no errors
+    if keep_going:
+        ws, skipped = _keep_going(load(workspace))
+    else:
+        ws = load_valid(workspace).workspace
+    wanted = accounts
+    if skipped and accounts:
+        wanted = [a for a in accounts if a not in skipped]
+        skipped = [a for a in skipped if a in accounts]
     try:
-        skipped: list[str] | None = None  # None: the workspace has no errors
-        if keep_going:
-            ws, skipped = _keep_going(load(workspace))
-        else:
-            ws = load_valid(workspace).workspace
-        wanted = accounts
-        if skipped and accounts:
-            wanted = [a for a in accounts if a not in skipped]
-            skipped = [a for a in skipped if a in accounts]
-        try:
-            ids = resolve_ids(ws, None if all_accounts else wanted)
-        except UnknownAccount as exc:
-            fail(str(exc), 2)
-        extra = read_signals_option(signals, ws)
-        scored = _report(
-            ws,
-            ids,
-            day,
-            extra,
-            format,
-            explain=explain,
-            with_trend=trend,
-            detail=not all_accounts and len(ids) == 1,
-            sort=sort,
-        )
-    finally:
-        if was_enabled:
-            gc.enable()
+        ids = resolve_ids(ws, None if all_accounts else wanted)
+    except UnknownAccount as exc:
+        fail(str(exc), 2)
+    extra = read_signals_option(signals, ws)
+    scored = _report(
+        ws,
+        ids,
+        day,
+        extra,
+        format,
+        explain=explain,
+        with_trend=trend,
+        detail=not all_accounts and len(ids) == 1,
+        sort=sort,
+    )
     failed = False
     if fail_under is not None:
         # Not-started accounts are left out of the gate (SPEC section 9).
@@ -169,8 +160,8 @@ def _keep_going(result: LoadResult) -> tuple[Workspace, list[str] | None]:
     that can be scored, with the accounts left out (None without errors)."""
     if result.ok:
         return result.workspace, None
+    from csplan.api import scorable_part
     from csplan.report.findings import report_findings
-    from csplan.scoring import scorable_part
 
     report_findings(result, "text", stream=sys.stderr)
     return scorable_part(result)
@@ -202,8 +193,10 @@ def _report(
 
     out = sys.stdout
     if fmt is Format.json:
+        from csplan.api import prefetch_evidence
+
         # Every account's evidence lines will be asked for, in this order.
-        stop = ws.prefetch_positions(ws.accounts[i].source.file for i in ids)
+        stop = prefetch_evidence(ws, ids)
         try:
             score_json.write(each(), ws, day, out, compact=len(ids) > INDENT_MAX)
         finally:
@@ -242,13 +235,9 @@ def _scores(
 ) -> Iterator[AccountScore]:
     """Scores one at a time in id order, with a transient progress bar on a
     terminal when there are many."""
-    import dataclasses
+    from csplan.api import iter_scores
 
-    from csplan.engine import iter_scores, trend
-
-    stream: Iterator[AccountScore] = iter_scores(ws, ids, day, signals=extra)
-    if with_trend:
-        stream = (dataclasses.replace(s, trend=trend(ws, s.id, day, signals=extra)) for s in stream)
+    stream = iter_scores(ws, ids, day, signals=extra, trend=with_trend)
     if not _show_progress(len(ids)):
         yield from stream
         return

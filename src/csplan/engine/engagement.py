@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from datetime import date
 
 from csplan.engine.facts import AccountFacts, is_number
-from csplan.engine.index import ComponentDef, MeasureDef, ModelDef
-from csplan.engine.result import ComponentScore, Engagement, MeasureScore
+from csplan.engine.segments import ComponentDef, MeasureDef, ModelDef
+from csplan.results import ComponentScore, Engagement, MeasureScore
 
 ANSWER_SCORES = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 NO_EVIDENCE = "no evidence"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from csplan.findings import SourceRef
 
 if TYPE_CHECKING:
-    from csplan.workspace.model import Account
+    from csplan.model import Account
 
 Value = int | float | bool
 
@@ -26,7 +26,7 @@ class ExtraObservation:
     """An observation from outside the YAML, e.g. a ``--signals`` CSV row.
 
     ``origin`` says where it came from: usually a
-    :class:`~csplan.engine.result.LineRef` (``signals.csv:12``)."""
+    :class:`~csplan.results.LineRef` (``signals.csv:12``)."""
 
     as_of: date
     value: Value

@@ -8,12 +8,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from csplan.engine.facts import AccountFacts, is_number, same
-from csplan.engine.index import MapDef, MilestoneDef
-from csplan.engine.result import Milestones, MilestoneState, Overdue
+from csplan.engine.segments import MapDef, MilestoneDef
 from csplan.findings import SourceRef
+from csplan.results import Milestones, MilestoneState, Overdue
 
 if TYPE_CHECKING:
-    from csplan.workspace.model import Milestone, SignalCriterion
+    from csplan.model import Milestone, SignalCriterion
 
 
 def score_milestones(

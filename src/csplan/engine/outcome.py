@@ -6,10 +6,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from csplan.engine.facts import AccountFacts, is_number
-from csplan.engine.result import Outcome, OutcomeVersion
+from csplan.results import Outcome, OutcomeVersion
 
 if TYPE_CHECKING:
-    from csplan.workspace import Workspace
+    from csplan.model import Workspace
 
 
 def score_outcome(ws: Workspace, facts: AccountFacts, as_of: date) -> Outcome | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from csplan.engine.result import Engagement, Experience, Milestones, Play
+from csplan.results import Engagement, Experience, Milestones, Play
 
 RISK_GAPS = 3  # engagement-gap plays for the first three biggest gaps
 

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from csplan.engine.engagement import PRECISION
 from csplan.engine.facts import is_number, same
-from csplan.engine.index import SegmentDef
-from csplan.engine.result import CriterionResult, Experience, Icp
+from csplan.engine.segments import SegmentDef
 from csplan.findings import SourceRef
+from csplan.results import CriterionResult, Experience, Icp
 
 if TYPE_CHECKING:
-    from csplan.workspace.model import Account, Criterion, IdealCustomerProfile
+    from csplan.model import Account, Criterion, IdealCustomerProfile
 
 
 def score_experience(

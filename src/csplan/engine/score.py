@@ -8,71 +8,83 @@ looked up without fallbacks.
 from __future__ import annotations
 
 import calendar
-import gc
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING
 
 from csplan.engine.engagement import score_engagement
 from csplan.engine.facts import AccountFacts, ExtraSignals
-from csplan.engine.index import Index, index
 from csplan.engine.milestones import score_milestones
 from csplan.engine.outcome import score_outcome
 from csplan.engine.plays import plays
 from csplan.engine.profile import score_experience, score_icp
-from csplan.engine.result import AccountScore, TrendPoint
+from csplan.engine.segments import Index, index
+from csplan.results import AccountScore, TrendPoint
 
 if TYPE_CHECKING:
-    from csplan.workspace import Workspace
+    from csplan.model import Workspace
 
 TREND_MONTHS = 12
+
+
+class Scorer:
+    """Scores the accounts of one valid workspace, with the same extra
+    observations, at any date. The workspace's lookups (segments resolved to
+    their map, model, experience and ICP) are built once, here."""
+
+    def __init__(self, ws: Workspace, signals: ExtraSignals | None = None) -> None:
+        self.ws = ws
+        self.signals = signals
+        self._index = index(ws)
+
+    def score(self, account_id: str, as_of: date) -> AccountScore:
+        """Score account ``account_id`` at ``as_of`` (SPEC section 4). Raises
+        KeyError for an unknown account id."""
+        return _score(self.ws, self._index, self._facts(account_id), as_of)
+
+    def scores(self, account_ids: Iterable[str], as_of: date) -> Iterator[AccountScore]:
+        """Scores one at a time, in account id order: a portfolio can be
+        written out as it is scored instead of held in memory."""
+        for account_id in sorted(set(account_ids)):
+            yield self.score(account_id, as_of)
+
+    def trend(
+        self, account_id: str, as_of: date, months: int = TREND_MONTHS
+    ) -> tuple[TrendPoint, ...]:
+        """The account's attainment, band and success gap at each point of
+        :func:`trend_dates`, oldest first."""
+        facts = self._facts(account_id)
+        points = []
+        for day in trend_dates(as_of, months):
+            s = _score(self.ws, self._index, facts, day)
+            points.append(
+                TrendPoint(
+                    day, s.engagement.attainment, s.engagement.band, s.milestones.success_gap
+                )
+            )
+        return tuple(points)
+
+    def _facts(self, account_id: str) -> AccountFacts:
+        account = self.ws.accounts[account_id]
+        signals = self.signals
+        return AccountFacts(account, signals.get(account_id) if signals else None)
 
 
 def score_account(
     ws: Workspace, account_id: str, as_of: date, *, signals: ExtraSignals | None = None
 ) -> AccountScore:
-    """Score account ``account_id`` at ``as_of`` (SPEC section 4).
-
-    ``signals`` adds observations (account id -> signal -> observations) to
-    the YAML ones; on a date present in both, the extra observation wins.
-    Raises KeyError for an unknown account id."""
-    facts = _facts(ws, account_id, signals)
-    return _score(ws, index(ws), facts, as_of)
+    """Score one account (SPEC section 4); ``signals`` adds observations
+    (account id -> signal -> observations) to the YAML ones, and on a date
+    present in both the extra one wins. To score more than one account, keep
+    a :class:`Scorer`."""
+    return Scorer(ws, signals).score(account_id, as_of)
 
 
 def score_accounts(
     ws: Workspace, account_ids: Iterable[str], as_of: date, *, signals: ExtraSignals | None = None
 ) -> list[AccountScore]:
     """Score several accounts at ``as_of``, returned in account id order."""
-    with _no_cyclic_gc():
-        return list(iter_scores(ws, account_ids, as_of, signals=signals))
-
-
-def iter_scores(
-    ws: Workspace, account_ids: Iterable[str], as_of: date, *, signals: ExtraSignals | None = None
-) -> Iterator[AccountScore]:
-    """Like :func:`score_accounts`, one at a time: a portfolio can be written
-    out as it is scored instead of held in memory."""
-    idx = index(ws)
-    for account_id in sorted(set(account_ids)):
-        yield _score(ws, idx, _facts(ws, account_id, signals), as_of)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cycle collector while scoring a portfolio.
-
-    Scoring allocates many small acyclic objects; with a large workspace in
-    memory every full collection walks all of it, which more than doubles the
-    time for 10,000 accounts. Reference counting still frees everything."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    return list(Scorer(ws, signals).scores(account_ids, as_of))
 
 
 def trend(
@@ -83,17 +95,8 @@ def trend(
     months: int = TREND_MONTHS,
     signals: ExtraSignals | None = None,
 ) -> tuple[TrendPoint, ...]:
-    """The account's attainment, band and success gap at each point of
-    :func:`trend_dates`, oldest first."""
-    idx = index(ws)
-    facts = _facts(ws, account_id, signals)
-    points = []
-    for day in trend_dates(as_of, months):
-        s = _score(ws, idx, facts, day)
-        points.append(
-            TrendPoint(day, s.engagement.attainment, s.engagement.band, s.milestones.success_gap)
-        )
-    return tuple(points)
+    """The account's trend (:meth:`Scorer.trend`)."""
+    return Scorer(ws, signals).trend(account_id, as_of, months)
 
 
 def trend_dates(as_of: date, months: int = TREND_MONTHS) -> tuple[date, ...]:
@@ -109,11 +112,6 @@ def trend_dates(as_of: date, months: int = TREND_MONTHS) -> tuple[date, ...]:
     if months > 0:
         points.append(as_of)
     return tuple(points)
-
-
-def _facts(ws: Workspace, account_id: str, signals: ExtraSignals | None) -> AccountFacts:
-    account = ws.accounts[account_id]
-    return AccountFacts(account, signals.get(account_id) if signals else None)
 
 
 def _score(ws: Workspace, idx: Index, facts: AccountFacts, as_of: date) -> AccountScore:

@@ -26,8 +26,8 @@ from csplan.render.portfolio import customer_index, internal_index
 from csplan.render.writer import Output, UnsafeOutput, write_all
 
 if TYPE_CHECKING:
-    from csplan.engine.result import AccountScore, TrendPoint
-    from csplan.workspace import Workspace
+    from csplan.model import Workspace
+    from csplan.results import AccountScore, TrendPoint
 
 AUDIENCES = ("customer", "internal")
 INDEX = "index"

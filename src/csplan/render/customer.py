@@ -1,7 +1,7 @@
 """The customer plan's context: only what the customer may read.
 
 :func:`customer_plan` copies customer-safe fields out of the workspace and
-the engine's :class:`~csplan.engine.result.AccountScore` into plain frozen
+the engine's :class:`~csplan.results.AccountScore` into plain frozen
 dataclasses. Templates receive these and nothing else (no ``Account``, no
 score object), so even a workspace's own template cannot print a note, a
 score, ARR or a play into a customer plan: the data is not there.
@@ -23,9 +23,8 @@ from csplan.render.labels import (
 )
 
 if TYPE_CHECKING:
-    from csplan.engine.result import AccountScore, MilestoneState
-    from csplan.workspace import Workspace
-    from csplan.workspace.model import Account
+    from csplan.model import Account, Workspace
+    from csplan.results import AccountScore, MilestoneState
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from csplan.errors import RenderError
 from csplan.render import labels, markdown
 
 if TYPE_CHECKING:
-    from csplan.workspace import Workspace
+    from csplan.model import Workspace
 
 PACKAGED = (Path(__file__).resolve().parent.parent / "templates").resolve()
 FORMATS = ("html", "md")

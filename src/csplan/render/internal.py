@@ -17,8 +17,8 @@ from csplan.render.customer import CustomerPlan, Milestone, assemble, milestone_
 from csplan.render.labels import AREA_LABELS, COMPONENT_LABELS, PLAY_TYPES
 
 if TYPE_CHECKING:
-    from csplan.engine.result import AccountScore, TrendPoint
-    from csplan.workspace import Workspace
+    from csplan.model import Workspace
+    from csplan.results import AccountScore, TrendPoint
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from csplan.engine.result import AccountScore
-    from csplan.workspace import Workspace
+    from csplan.model import Workspace
+    from csplan.results import AccountScore
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from csplan.errors import CsplanError, RenderError
 from csplan.files import stage
 
 if TYPE_CHECKING:
-    from csplan.workspace import Workspace
+    from csplan.model import Workspace
 
 _INPUT_SUFFIXES = (".yaml", ".yml")
 

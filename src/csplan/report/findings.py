@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from csplan.findings import Finding
-    from csplan.workspace import LoadResult
+    from csplan.results import LoadResult
 
 Reporter = Callable[["LoadResult", TextIO], None]
 
@@ -64,7 +64,7 @@ def text(result: LoadResult, stream: TextIO) -> None:
 
 
 def json_(result: LoadResult, stream: TextIO) -> None:
-    from csplan.engine.result import SCHEMA_VERSION
+    from csplan.results import SCHEMA_VERSION
 
     # Every JSON output of csplan carries the schema version (SPEC, v1.2).
     payload = {

@@ -21,7 +21,7 @@ from csplan._version import __version__
 from csplan.findings import RULES, Finding, Rule
 
 if TYPE_CHECKING:
-    from csplan.workspace import LoadResult
+    from csplan.results import LoadResult
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from csplan.engine.result import AccountScore
+    from csplan.results import AccountScore
 
 COLUMNS = (
     "account",  # account id

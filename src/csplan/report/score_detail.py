@@ -17,7 +17,7 @@ from csplan.report.score_table import band_styles, sparkline
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from csplan.engine.result import AccountScore, ComponentScore, MilestoneState
+    from csplan.results import AccountScore, ComponentScore, MilestoneState
 
 BAR = 20
 STATUS_STYLES = {"reached": "green", "overdue": "red", "next": "cyan", "upcoming": "dim"}

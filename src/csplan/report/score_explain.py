@@ -15,8 +15,8 @@ from csplan.engine.plays import RISK_GAPS, component_label
 from csplan.findings import SourceRef
 
 if TYPE_CHECKING:
-    from csplan.engine.result import AccountScore, ComponentScore, MeasureScore, MilestoneState
-    from csplan.workspace import Workspace
+    from csplan.model import Workspace
+    from csplan.results import AccountScore, ComponentScore, MeasureScore, MilestoneState
 
 
 def explain(score: AccountScore, ws: Workspace) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
-from csplan.engine.result import (
+from csplan.results import (
     SCHEMA_VERSION,
     AccountScore,
     ComponentScore,
@@ -21,7 +21,7 @@ from csplan.engine.result import (
 )
 
 if TYPE_CHECKING:
-    from csplan.workspace import Workspace
+    from csplan.model import Workspace
 
 
 def document(scores: Sequence[AccountScore], ws: Workspace, as_of: date) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from csplan.engine.plays import component_label
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from csplan.engine.result import AccountScore
+    from csplan.results import AccountScore
 
 NOT_STARTED = "not started"  # SPEC section 9: instead of attainment and band
 SPARKS = "▁▂▃▄▅▆▇█"

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, create_model
 
 from csplan.findings import Finding, PathPart, SourceRef, did_you_mean, make
-from csplan.workspace.model import KINDS, Document
+from csplan.model import KINDS, Document
 
 _MISSING = object()
 

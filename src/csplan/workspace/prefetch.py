@@ -22,12 +22,13 @@ from __future__ import annotations
 import marshal
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 from csplan.workspace.positions import Positions, index
 
 if TYPE_CHECKING:
+    from csplan.model import Workspace
     from csplan.workspace.source import Source
 
 # Below this, forking costs more than it saves.
@@ -94,6 +95,24 @@ class Prefetch:
             except (ProcessLookupError, ChildProcessError):
                 pass
             self._pid = 0
+
+
+def prefetch_positions(ws: Workspace, files: Iterable[str]) -> Callable[[], None]:
+    """Say that the positions of ``files`` will all be asked for, in that
+    order, so that they are indexed in parallel where that is safe. Returns
+    the function that stops the work when it is no longer wanted."""
+    from csplan.workspace.source import Source
+
+    wanted = [ws.sources.get(f) for f in dict.fromkeys(files)]
+    sources = [
+        s for s in wanted if isinstance(s, Source) and s._positions is None and s.prefetch is None
+    ]
+    prefetch = start(sources)
+    if prefetch is None:
+        return lambda: None
+    for source in sources:
+        source.prefetch = prefetch
+    return prefetch.close
 
 
 def start(sources: Sequence[Source]) -> Prefetch | None:

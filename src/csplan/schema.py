@@ -34,7 +34,7 @@ def document_schema() -> dict[str, Any]:
     """The JSON Schema of one csplan document of any kind, branching on ``kind``."""
     from pydantic.json_schema import models_json_schema
 
-    from csplan.workspace.model import KINDS
+    from csplan.model import KINDS
 
     _, generated = models_json_schema(
         [(model, "validation") for model in KINDS.values()], ref_template="#/$defs/{model}"

@@ -14,11 +14,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from csplan.findings import did_you_mean
-from csplan.workspace.model import QuestionMeasure
+from csplan.model import QuestionMeasure
 
 if TYPE_CHECKING:
-    from csplan.workspace import Workspace
-    from csplan.workspace.model import Document
+    from csplan.model import Document, Workspace
 
 # How a CSM calls each kind, in messages.
 WORDS = {

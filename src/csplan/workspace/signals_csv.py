@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 
 from csplan.engine.facts import ExtraObservation
 from csplan.errors import SignalsFileError
-from csplan.findings import LineRef, did_you_mean
+from csplan.findings import Finding, LineRef, did_you_mean, make
 
 if TYPE_CHECKING:
-    from csplan.workspace import Workspace
+    from csplan.model import Workspace
 
 COLUMNS = ("account", "signal", "as_of", "value")
 _SIGNAL = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -35,19 +35,14 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 
-@dataclass(frozen=True, slots=True)
-class RowProblem:
-    """A problem with one line of the CSV file."""
-
-    file: str
-    line: int
-    severity: str  # "error" | "warning"
-    message: str
-    hint: str | None = None
-
-    def __str__(self) -> str:
-        text = f"{self.file}:{self.line}: {self.severity}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+def _finding(file: str, line: int, severity: str, message: str, hint: str | None = None) -> Finding:
+    """A finding about one line of the signals file: rule CSP401 for a row
+    that cannot be read, CSP402 for a signal nothing in the workspace uses."""
+    finding = make(
+        "CSP401" if severity == "error" else "CSP402", LineRef(file, 0, line=line), message, hint
+    )
+    finding.line, finding.column = line, 1
+    return finding
 
 
 @dataclass
@@ -56,11 +51,11 @@ class SignalsFile:
 
     file: str
     signals: dict[str, dict[str, list[ExtraObservation]]] = field(default_factory=dict)
-    problems: list[RowProblem] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
     rows: int = 0
 
     @property
-    def errors(self) -> list[RowProblem]:
+    def errors(self) -> list[Finding]:
         return [p for p in self.problems if p.severity == "error"]
 
     @property
@@ -69,7 +64,7 @@ class SignalsFile:
         return len({p.line for p in self.problems if p.severity == "error"})
 
     @property
-    def warnings(self) -> list[RowProblem]:
+    def warnings(self) -> list[Finding]:
         return [p for p in self.problems if p.severity == "warning"]
 
 
@@ -116,10 +111,10 @@ def parse_signals(text: str, file: str, ws: Workspace) -> SignalsFile:
             result.rows += 1
             _row(cells, header, file, line, ws, known_signals, seen, warned, result)
     except csv.Error as exc:
-        result.problems.append(RowProblem(file, reader.line_num, "error", f"not valid CSV: {exc}"))
+        result.problems.append(_finding(file, reader.line_num, "error", f"not valid CSV: {exc}"))
     if header is None:
         result.problems.append(
-            RowProblem(
+            _finding(
                 file,
                 1,
                 "error",
@@ -148,7 +143,7 @@ def _header(cells: list[str], file: str, line: int, result: SignalsFile) -> dict
         if name not in COLUMNS:
             ok = False
             result.problems.append(
-                RowProblem(
+                _finding(
                     file,
                     line,
                     "error",
@@ -161,7 +156,7 @@ def _header(cells: list[str], file: str, line: int, result: SignalsFile) -> dict
             ok = False
             what = "missing" if column not in names else "repeated"
             result.problems.append(
-                RowProblem(
+                _finding(
                     file,
                     line,
                     "error",
@@ -184,7 +179,7 @@ def _row(
     result: SignalsFile,
 ) -> None:
     def problem(message: str, hint: str | None = None, severity: str = "error") -> None:
-        result.problems.append(RowProblem(file, line, severity, message, hint))
+        result.problems.append(_finding(file, line, severity, message, hint))
 
     if len(cells) != len(header):
         problem(f"expected {len(header)} values, found {len(cells)}")

@@ -3,13 +3,12 @@
 Segments resolve to their milestone map, engagement model, experience and
 ICP; engagement models are flattened into plain tuples so that the hot loop
 reads attributes of small slotted objects instead of walking pydantic models.
-The index is cached per Workspace object (workspaces are read-only once
-loaded) and dropped when the workspace is garbage-collected.
+Built once per :class:`csplan.engine.Scorer`, which every caller that scores
+more than one account (or a trend) keeps.
 """
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
@@ -17,14 +16,14 @@ from typing import TYPE_CHECKING, Literal
 from csplan.findings import SourceRef
 
 if TYPE_CHECKING:
-    from csplan.workspace import Workspace
-    from csplan.workspace.model import (
+    from csplan.model import (
         AppropriateExperience,
         IdealCustomerProfile,
         Milestone,
         MilestoneMap,
         RequiredOutcome,
         Segment,
+        Workspace,
     )
 
 
@@ -91,18 +90,10 @@ class Index:
     play_window_days: int
 
 
-_CACHE: dict[int, tuple[weakref.ref[Workspace], Index]] = {}
-
-
 def index(ws: Workspace) -> Index:
-    """The lookups of ``ws``, built on first use."""
-    key = id(ws)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0]() is ws:
-        return hit[1]
-    built = _build(ws)
-    _CACHE[key] = (weakref.ref(ws, lambda _: _CACHE.pop(key, None)), built)
-    return built
+    """The lookups of ``ws``: build them once per workspace scored, and pass
+    them along (:class:`csplan.engine.Scorer` does)."""
+    return _build(ws)
 
 
 def _build(ws: Workspace) -> Index:
@@ -155,7 +146,7 @@ def _map(m: MilestoneMap) -> MapDef:
 
 
 def _measure(measure: object, definition: SourceRef) -> MeasureDef:
-    from csplan.workspace.model import QuestionMeasure, SignalMeasure
+    from csplan.model import QuestionMeasure, SignalMeasure
 
     if isinstance(measure, SignalMeasure):
         return MeasureDef(

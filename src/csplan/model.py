@@ -13,8 +13,11 @@ Every model that is a top-level document keeps where it came from in
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from pydantic import (
     BaseModel,
@@ -29,7 +32,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from csplan.findings import PathPart, SourceRef
+from csplan.findings import LineRef, PathPart, SourceRef
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 SIGNAL_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -504,4 +507,79 @@ KINDS: dict[str, type[Document]] = {
     "EngagementModel": EngagementModel,
     "Segment": Segment,
     "Account": Account,
+}
+
+
+# --- the workspace: every document, by kind and id -------------------------
+
+
+class SourceFile(Protocol):
+    """A file as it was read (csplan.workspace.source.Source): its text, its
+    documents as parsed, and where each node is."""
+
+    text: str
+    documents: list[Any]
+
+    def locate(self, ref: SourceRef) -> tuple[int, int]: ...
+
+    def line(self, ref: SourceRef) -> int: ...
+
+
+@dataclass
+class Workspace:
+    """Every document of a workspace, by kind and id, in file order."""
+
+    root: Path
+    settings: WorkspaceSettings
+    personas: dict[str, Persona] = field(default_factory=dict)
+    icps: dict[str, IdealCustomerProfile] = field(default_factory=dict)
+    outcomes: dict[str, RequiredOutcome] = field(default_factory=dict)
+    experiences: dict[str, AppropriateExperience] = field(default_factory=dict)
+    vehicles: dict[str, SuccessVehicle] = field(default_factory=dict)
+    maps: dict[str, MilestoneMap] = field(default_factory=dict)
+    engagement_models: dict[str, EngagementModel] = field(default_factory=dict)
+    segments: dict[str, Segment] = field(default_factory=dict)
+    accounts: dict[str, Account] = field(default_factory=dict)
+    # The files read, by path: each answers where its nodes are
+    # (csplan.workspace.source.Source; typed loosely so that the model does
+    # not depend on the reader).
+    sources: Mapping[str, SourceFile] = field(default_factory=dict, repr=False)
+    # Ids of documents with shape errors (in the collections above as
+    # partial documents when their id could be read): references to them
+    # are not reported again as dangling, and they are never scored.
+    invalid_ids: dict[str, set[str]] = field(default_factory=dict, repr=False)
+
+    def collection(self, kind: str) -> dict[str, Any]:
+        found: dict[str, Any] = getattr(self, _COLLECTIONS[kind])
+        return found
+
+    def locate(self, ref: SourceRef) -> tuple[int, int]:
+        """1-based line and column of ``ref`` (parses the file's positions once)."""
+        source = self.sources.get(ref.file)
+        return source.locate(ref) if source is not None else (1, 1)
+
+    def evidence_location(self, ref: SourceRef | None) -> tuple[str, int] | None:
+        """(file, line) of a piece of evidence, None when there is none. CSV
+        rows carry their own line; YAML lines come from the file's text."""
+        if ref is None:
+            return None
+        if isinstance(ref, LineRef):
+            return (ref.file, ref.line)
+        source = self.sources.get(ref.file)
+        return (ref.file, source.line(ref) if source is not None else 1)
+
+    def account_ids(self) -> list[str]:
+        return sorted(self.accounts)
+
+
+_COLLECTIONS = {
+    "Persona": "personas",
+    "IdealCustomerProfile": "icps",
+    "RequiredOutcome": "outcomes",
+    "AppropriateExperience": "experiences",
+    "SuccessVehicle": "vehicles",
+    "MilestoneMap": "maps",
+    "EngagementModel": "engagement_models",
+    "Segment": "segments",
+    "Account": "accounts",
 }

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from csplan.findings import SourceRef
+from csplan.findings import Finding, SourceRef, Summary
+
+if TYPE_CHECKING:
+    from csplan.model import Workspace
 
 SCHEMA_VERSION = "1.1"
 
@@ -229,3 +232,18 @@ class TrendPoint:
     attainment: float
     band: str
     success_gap: float
+
+
+@dataclass
+class LoadResult:
+    """What :func:`csplan.load_workspace` returns: the model (even when some
+    documents had errors: those are in it as partial documents, or left out
+    when not even their id can be read) and every finding, located."""
+
+    workspace: Workspace
+    findings: list[Finding]
+    summary: Summary
+
+    @property
+    def ok(self) -> bool:
+        return self.summary.errors == 0

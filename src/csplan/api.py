@@ -1,0 +1,318 @@
+"""The library: what every csplan command does, as functions that return data
+or raise :mod:`csplan.errors` exceptions. The command line calls these and
+nothing else does its work; they never print.
+
+    import csplan
+    result = csplan.load_workspace("examples/acme-mail")      # validate
+    scores = csplan.score(result, as_of="2026-11-01")           # score
+    html = csplan.render_plan(result, "northwind-events", as_of="2026-11-01")
+
+Each step is one module below: reading (:mod:`csplan.workspace`), checks
+across documents (:mod:`csplan.checks`), the pure engine
+(:mod:`csplan.engine`), output formats (:mod:`csplan.report`) and plans
+(:mod:`csplan.render`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from csplan.errors import SignalsFileError, UnknownAccount, WorkspaceInvalid
+from csplan.findings import did_you_mean
+
+if TYPE_CHECKING:
+    from csplan.engine import AccountScore, ExtraObservation, Scorer
+    from csplan.model import Workspace
+    from csplan.results import LoadResult
+    from csplan.workspace.signals_csv import SignalsFile
+
+Signals = Mapping[str, Mapping[str, Sequence["ExtraObservation"]]]
+
+
+# --- validate ---------------------------------------------------------------
+
+
+def load_workspace(path: str | os.PathLike[str] | None = None) -> LoadResult:
+    """Read the workspace at ``path`` (or the nearest one upward from the
+    current folder) and run every check of SPEC section 3: the model (with
+    partial documents where some had errors) and every finding, located and
+    in file order.
+
+    Raises :class:`~csplan.errors.WorkspaceNotFound` when there is no
+    workspace; every problem inside one is a finding."""
+    from csplan.checks import run_checks
+    from csplan.workspace.load import locate_findings, read_workspace
+
+    result = read_workspace(path)
+    result.findings.extend(run_checks(result.workspace))
+    locate_findings(result.workspace, result.findings)
+    summary = result.summary
+    summary.errors = sum(1 for f in result.findings if f.severity == "error")
+    summary.warnings = len(result.findings) - summary.errors
+    return result
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a csplan document of any kind."""
+    from csplan.schema import document_schema
+
+    return document_schema()
+
+
+# --- evidence ---------------------------------------------------------------
+
+
+def read_signals(path: str | os.PathLike[str], ws: Workspace) -> SignalsFile:
+    """Read a ``--signals`` CSV against ``ws``: its observations and its
+    findings (CSP401 rows that cannot be read, CSP402 unused signals), with
+    the file named relative to the workspace root when it lies inside it.
+
+    Raises :class:`~csplan.errors.SignalsFileError` when the file cannot be
+    read at all."""
+    from csplan.workspace.signals_csv import read_signals as read
+
+    return read(Path(path), ws, _display_name(path, ws))
+
+
+def signals_of(signals: Signals | str | os.PathLike[str] | None, ws: Workspace) -> Signals | None:
+    """Extra observations given as a CSV path or a mapping; a CSV with bad
+    rows raises :class:`~csplan.errors.SignalsFileError` listing them."""
+    if signals is None or isinstance(signals, Mapping):
+        return signals
+    parsed = read_signals(signals, ws)
+    errors = [f for f in parsed.problems if f.severity == "error"]
+    if errors:
+        raise SignalsFileError("\n".join(str(p) for p in errors))
+    return parsed.signals
+
+
+def _display_name(path: str | os.PathLike[str], ws: Workspace) -> str:
+    given = Path(path)
+    try:
+        return given.resolve().relative_to(ws.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --- score ------------------------------------------------------------------
+
+
+def score(
+    workspace: Workspace | LoadResult | str | os.PathLike[str] | None = None,
+    account_ids: Iterable[str] | str | None = None,
+    as_of: _dt.date | str | None = None,
+    *,
+    signals: Signals | str | os.PathLike[str] | None = None,
+    trend: bool = False,
+) -> list[AccountScore]:
+    """Score accounts of a workspace at a date (SPEC section 4).
+
+    ``workspace`` is a path (default: the nearest workspace upward), a
+    :class:`~csplan.results.LoadResult` or a loaded Workspace (trusted to
+    be valid). ``account_ids`` defaults to every account; ``as_of`` to today
+    (a date or an ISO string). ``signals`` adds observations: a CSV path
+    (columns account, signal, as_of, value) or a mapping account -> signal ->
+    observations. ``trend`` fills each score's ``trend`` with the twelve
+    month-end points.
+
+    Raises :class:`~csplan.errors.WorkspaceInvalid` when the workspace has
+    errors, :class:`~csplan.errors.UnknownAccount` for an id it does not
+    hold, :class:`~csplan.errors.SignalsFileError` for an unreadable or bad
+    CSV. Returns the scores in account id order."""
+    ws = workspace_of(workspace)
+    ids = resolve_ids(ws, [account_ids] if isinstance(account_ids, str) else account_ids)
+    return list(iter_scores(ws, ids, to_date(as_of), signals=signals_of(signals, ws), trend=trend))
+
+
+def iter_scores(
+    ws: Workspace,
+    account_ids: Iterable[str],
+    as_of: _dt.date,
+    *,
+    signals: Signals | None = None,
+    trend: bool = False,
+) -> Iterator[AccountScore]:
+    """Like :func:`score` on a loaded, valid workspace, one account at a
+    time in id order: a portfolio is written out as it is scored."""
+    import dataclasses
+
+    scorer = make_scorer(ws, signals)
+    for s in scorer.scores(account_ids, as_of):
+        yield dataclasses.replace(s, trend=scorer.trend(s.id, as_of)) if trend else s
+
+
+def make_scorer(ws: Workspace, signals: Signals | None = None) -> Scorer:
+    """A :class:`~csplan.engine.Scorer` for ``ws``: keep one to score many
+    accounts or dates."""
+    from csplan.engine import Scorer
+
+    return Scorer(ws, signals)
+
+
+def scorable_part(result: LoadResult) -> tuple[Workspace, list[str]]:
+    """``score --keep-going``: the part of a workspace with errors that can
+    still be scored, and the ids of the accounts left out (SPEC section 4)."""
+    from csplan.checks.scorable import scorable_part as part
+
+    return part(result)
+
+
+def prefetch_evidence(ws: Workspace, account_ids: Iterable[str]) -> Callable[[], None]:
+    """Say that the evidence lines of these accounts will all be asked for
+    (score JSON): their files are indexed in parallel where that is safe.
+    Returns the function that stops that work."""
+    from csplan.workspace.prefetch import prefetch_positions
+
+    return prefetch_positions(ws, (ws.accounts[a].source.file for a in account_ids))
+
+
+# --- render -----------------------------------------------------------------
+
+
+def render_plan(
+    workspace: Workspace | LoadResult | str | os.PathLike[str] | None,
+    account_id: str,
+    as_of: _dt.date | str | None = None,
+    *,
+    audience: str = "customer",
+    fmt: str = "html",
+    signals: Signals | str | os.PathLike[str] | None = None,
+) -> str:
+    """The ``audience`` plan (``customer`` or ``internal``) of one account
+    as ``fmt`` (``html`` or ``md``), scored at ``as_of`` (default today),
+    with ``signals`` as in :func:`score`.
+
+    Raises :class:`~csplan.errors.WorkspaceInvalid`,
+    :class:`~csplan.errors.UnknownAccount`,
+    :class:`~csplan.errors.SignalsFileError`, or
+    :class:`~csplan.errors.RenderError` (a template failed; the message
+    names the template and line)."""
+    from csplan.render import Renderer
+
+    _check_render_options(audience, fmt)
+    ws = workspace_of(workspace)
+    [account] = resolve_ids(ws, [account_id])
+    day = to_date(as_of)
+    scorer = make_scorer(ws, signals_of(signals, ws))
+    history = scorer.trend(account, day) if audience == "internal" else ()
+    return Renderer(ws, fmt).plan(scorer.score(account, day), audience, history)
+
+
+def render(
+    ws: Workspace,
+    account_ids: Sequence[str],
+    as_of: _dt.date,
+    output: Path,
+    *,
+    audience: str = "customer",
+    fmt: str = "html",
+    signals: Signals | None = None,
+    index: bool = False,
+    advance: Callable[[], None] = lambda: None,
+) -> list[Path]:
+    """Render the plans of ``account_ids`` (and the index page with
+    ``index``) into the folder ``output``, all or nothing: files are written
+    only when every one rendered, each replaced atomically, and an input
+    file of the workspace is never overwritten. ``advance`` is called after
+    each account. Returns the paths written.
+
+    Raises :class:`~csplan.render.UnsafeOutput` for an output folder that
+    would overwrite inputs, :class:`~csplan.errors.RenderError` when a
+    template fails or a file cannot be written."""
+    from csplan.render import Output, Renderer, index_filename, plan_filename, write_all
+
+    _check_render_options(audience, fmt)
+    renderer = Renderer(ws, fmt)
+    scorer = make_scorer(ws, signals)
+    outputs: list[Output] = []
+    scores = []
+    for account_id in account_ids:
+        score = scorer.score(account_id, as_of)
+        history = scorer.trend(account_id, as_of) if audience == "internal" else ()
+        outputs.append(
+            Output(
+                plan_filename(account_id, audience, fmt), renderer.plan(score, audience, history)
+            )
+        )
+        scores.append(score)
+        advance()
+    if index:
+        outputs.append(Output(index_filename(audience, fmt), renderer.index(scores, audience)))
+    return write_all(output, outputs, ws)
+
+
+def _check_render_options(audience: str, fmt: str) -> None:
+    from csplan.errors import RenderError
+    from csplan.render import AUDIENCES, FORMATS
+
+    if audience not in AUDIENCES:
+        raise RenderError(f"unknown audience '{audience}': one of {', '.join(AUDIENCES)}")
+    if fmt not in FORMATS:
+        raise RenderError(f"unknown format '{fmt}': one of {', '.join(FORMATS)}")
+
+
+# --- init -------------------------------------------------------------------
+
+
+def init_workspace(folder: Path, name: str, vendor: str) -> list[str]:
+    """Write a starter workspace into ``folder`` (new or empty): the files
+    of :func:`csplan.scaffold.scaffold` and the JSON Schema. Returns the
+    paths written, relative to ``folder``. Raises OSError when a file cannot
+    be written."""
+    import json
+
+    from csplan.files import write_atomic
+    from csplan.scaffold import SCHEMA_FILE, scaffold
+
+    files = scaffold(name, vendor)
+    for rel, text in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text)
+    write_atomic(folder / SCHEMA_FILE, json.dumps(schema(), indent=2, ensure_ascii=False) + "\n")
+    return [*files, SCHEMA_FILE]
+
+
+# --- shared -----------------------------------------------------------------
+
+
+def workspace_of(workspace: Any) -> Workspace:
+    """A valid Workspace from a path, a LoadResult or a Workspace."""
+    from csplan.model import Workspace
+    from csplan.results import LoadResult
+
+    if isinstance(workspace, Workspace):
+        return workspace
+    result = workspace if isinstance(workspace, LoadResult) else load_workspace(workspace)
+    if not result.ok:
+        raise WorkspaceInvalid(result)
+    return result.workspace
+
+
+def resolve_ids(ws: Workspace, account_ids: Iterable[str] | None) -> list[str]:
+    """The account ids to score, in id order; all of them when None.
+
+    Raises :class:`~csplan.errors.UnknownAccount` naming every unknown id,
+    with a did-you-mean where one is close."""
+    if account_ids is None:
+        return sorted(ws.accounts)
+    wanted = list(dict.fromkeys(account_ids))
+    unknown = [a for a in wanted if a not in ws.accounts]
+    if unknown:
+        parts = []
+        for a in unknown:
+            hint = did_you_mean(a, ws.accounts)
+            parts.append(f"unknown account '{a}'" + (f" ({hint})" if hint else ""))
+        raise UnknownAccount("; ".join(parts))
+    return sorted(wanted)
+
+
+def to_date(value: _dt.date | str | None) -> _dt.date:
+    """A date from an ISO ``YYYY-MM-DD`` string or a date; today for None."""
+    if value is None:
+        return _dt.date.today()
+    return _dt.date.fromisoformat(value) if isinstance(value, str) else value

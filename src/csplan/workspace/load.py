@@ -1,0 +1,194 @@
+"""Reading a workspace: files -> documents -> models, and the findings of
+reading them. Every input reader (YAML here, the signals CSV beside it)
+reports problems as :class:`~csplan.findings.Finding` objects."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeGuard
+
+from csplan.findings import Finding, SourceRef, Summary, did_you_mean, make
+from csplan.model import KINDS, Workspace, WorkspaceSettings
+from csplan.results import LoadResult
+from csplan.workspace.build import build_document
+from csplan.workspace.discover import MARKER, find_root, yaml_files
+from csplan.workspace.source import Source, read
+
+if TYPE_CHECKING:
+    from csplan.model import Document
+
+
+def read_workspace(path: str | os.PathLike[str] | None = None) -> LoadResult:
+    """Read the workspace at ``path`` (or the nearest one upward from the
+    current folder): every file, every document built into the model, and
+    the findings of reading them (syntax, shape, duplicate ids). The checks
+    across documents are :func:`csplan.checks.run_checks`' job; findings are
+    not located yet (:func:`locate_findings`).
+
+    Raises :class:`csplan.errors.WorkspaceNotFound` when there is no
+    workspace; every problem inside one is a finding."""
+
+    root = find_root(path)
+    findings: list[Finding] = []
+    sources: dict[str, Source] = {}
+
+    marker = _read(root, MARKER)
+    sources[MARKER] = marker
+    settings_doc = _settings(marker, findings)
+    settings = settings_doc or WorkspaceSettings.model_construct(
+        kind="Workspace", name=root.name, vendor=""
+    )
+    ws = Workspace(root=root, settings=settings)
+
+    documents = 0
+    files = [MARKER]
+    for rel in yaml_files(root, list(settings.exclude), settings.templates):
+        if rel == MARKER:
+            continue
+        files.append(rel)
+        sources[rel] = _read(root, rel)
+    ws.sources = sources
+    for rel in files:
+        source = sources[rel]
+        findings.extend(source.findings)
+        # A file of empty documents only already has its "no documents" finding.
+        some = any(data is not None for data in source.documents)
+        for index, data in enumerate(source.documents):
+            if data is None:
+                if some and len(source.documents) > 1:
+                    findings.append(
+                        make(
+                            "CSP006",
+                            SourceRef(rel, index),
+                            "empty document",
+                            "remove the extra '---'",
+                        )
+                    )
+                continue
+            documents += 1
+            if rel == MARKER and index == 0 and _is_settings(data):
+                continue  # read by _settings, valid or not
+            _add(ws, SourceRef(rel, index), data, findings)
+
+    return LoadResult(ws, findings, Summary(files=len(files), documents=documents))
+
+
+def _read(root: Path, rel: str) -> Source:
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError as exc:
+        source = Source(rel)
+        source.findings.append(
+            make("CSP003", SourceRef(rel, 0), f"cannot read the file: {exc.strerror}")
+        )
+        return source
+    return read(rel, raw)
+
+
+def _settings(marker: Source, findings: list[Finding]) -> WorkspaceSettings | None:
+    ref = SourceRef(marker.file, 0)
+    first = marker.documents[0] if marker.documents else None
+    if not _is_settings(first):
+        # A file that cannot be read already has its error; an empty one
+        # only has a warning, and still lacks the settings.
+        if not any(f.severity == "error" for f in marker.findings):
+            findings.append(
+                make(
+                    "CSP008",
+                    ref,
+                    "csplan.yaml must start with the kind: Workspace document",
+                    "add 'kind: Workspace', 'name:' and 'vendor:' at the top of csplan.yaml",
+                )
+            )
+        return None
+    doc, problems = build_document("Workspace", first, ref)
+    findings.extend(problems)
+    return doc  # type: ignore[return-value]
+
+
+def _is_settings(data: Any) -> TypeGuard[dict[str, Any]]:
+    return isinstance(data, dict) and data.get("kind") == "Workspace"
+
+
+def _add(ws: Workspace, ref: SourceRef, data: Any, findings: list[Finding]) -> None:
+    if not isinstance(data, dict):
+        findings.append(
+            make(
+                "CSP007",
+                ref,
+                "a document must be a mapping with 'kind:' at the top",
+                "start the document with 'kind: Account' (or another kind)",
+            )
+        )
+        return
+    kind = data.get("kind")
+    if kind is None:
+        findings.append(
+            make(
+                "CSP007", ref, "document has no 'kind'", "add 'kind:' — one of " + ", ".join(KINDS)
+            )
+        )
+        return
+    if not isinstance(kind, str) or kind not in KINDS:
+        hint = did_you_mean(str(kind), KINDS) or "one of " + ", ".join(KINDS)
+        findings.append(make("CSP007", ref.child("kind"), f"unknown kind '{kind}'", hint))
+        return
+    if kind == "Workspace":
+        findings.append(
+            make(
+                "CSP008",
+                ref.child("kind"),
+                "a second Workspace document",
+                "the workspace settings live once, at the top of csplan.yaml",
+            )
+        )
+        return
+    doc, problems = build_document(kind, data, ref)
+    findings.extend(problems)
+    if problems:
+        # Keep the id known so that references to it do not cascade.
+        _reserve(ws, kind, data, ref)
+    if doc is not None:
+        # A partial document too: its other fields are still checked, and
+        # its id still takes part in duplicate detection.
+        _register(ws, kind, doc, findings)
+
+
+def _reserve(ws: Workspace, kind: str, data: dict[str, Any], ref: SourceRef) -> None:
+    # The kind is recorded even without a usable id: checks then know that
+    # what this kind defines (questions, elements...) may be incomplete.
+    ids = ws.invalid_ids.setdefault(kind, set())
+    ident = data.get("id")
+    if isinstance(ident, str):
+        ids.add(ident)
+
+
+def _register(ws: Workspace, kind: str, doc: Document, findings: list[Finding]) -> None:
+    collection = ws.collection(kind)
+    ident = doc.id  # type: ignore[attr-defined]
+    if ident in collection:
+        first = collection[ident].source
+        findings.append(
+            make(
+                "CSP202",
+                doc.source.child("id"),
+                f"duplicate {kind} id '{ident}'",
+                f"the first is in {first.file}; rename one of them",
+            )
+        )
+        return
+    collection[ident] = doc
+
+
+def locate_findings(ws: Workspace, findings: list[Finding]) -> None:
+    """Fill in line and column, and order findings by file and position."""
+    for finding in findings:
+        if finding.line == 0:
+            if finding.ref is not None:
+                finding.line, finding.column = ws.locate(finding.ref)
+            else:
+                finding.line, finding.column = 1, 1
+        elif finding.column == 0:
+            finding.column = 1
+    findings.sort(key=Finding.sort_key)
