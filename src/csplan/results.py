@@ -59,6 +59,11 @@ class ComponentScore:
     gap: float
     measures: tuple[MeasureScore, ...] = ()
 
+    @property
+    def weighted_gap(self) -> float:
+        """w_c * g_c, what ``biggest_gaps`` orders by."""
+        return self.weight * self.gap
+
 
 @dataclass(slots=True)
 class Engagement:
@@ -68,6 +73,10 @@ class Engagement:
     band: str
     components: tuple[ComponentScore, ...]
     biggest_gaps: tuple[str, ...]
+    # The terms of E = 100 * attained / desired_total, and the band's min.
+    attained: float = 0.0  # sum of w_c * min(a_c, d_c)
+    desired_total: float = 0.0  # sum of w_c * d_c
+    band_min: float = 0.0
 
 
 @dataclass(slots=True)
@@ -192,6 +201,8 @@ class Icp:
     threshold: float
     missing_attributes: tuple[str, ...]
     criteria: tuple[CriterionResult, ...] = ()
+    met_weight: float = 0.0  # fit = met_weight / total_weight
+    total_weight: float = 0.0
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ from datetime import date
 from csplan.engine.facts import AccountFacts, is_number
 from csplan.engine.segments import ComponentDef, MeasureDef, ModelDef
 from csplan.results import ComponentScore, Engagement, MeasureScore
+from csplan.wording import fmt
 
 ANSWER_SCORES = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 NO_EVIDENCE = "no evidence"
@@ -16,15 +17,6 @@ NO_EVIDENCE = "no evidence"
 # decimals first, so that float noise (0.1 + 0.2) never decides an order or
 # a band.
 PRECISION = 9
-
-
-def fmt(value: object) -> str:
-    """A number as a CSM would write it: 12400, 0.55, 0.3 (not 0.30000000000000004)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return format(value, ".10g")
-    return str(value)
 
 
 def score_engagement(
@@ -45,13 +37,17 @@ def score_engagement(
         den += c.weight * c.desired
     # Nothing desired means nothing is missing: fully attained.
     attainment = 100.0 * num / den if den > 0 else 100.0
+    band = band_for(attainment, bands)
     return Engagement(
         model=model.id,
         attainment=attainment,
         gap=100.0 - attainment,
-        band=band_for(attainment, bands),
+        band=band,
         components=components,
         biggest_gaps=biggest_gaps(components),
+        attained=num,
+        desired_total=den,
+        band_min=next((low for low, name in bands if name == band), 0.0),
     )
 
 

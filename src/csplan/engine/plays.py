@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from csplan.results import Engagement, Experience, Milestones, Play
-
-RISK_GAPS = 3  # engagement-gap plays for the first three biggest gaps
+from csplan.wording import RISK_GAPS
 
 
 def plays(
@@ -60,8 +59,3 @@ def plays(
             )
         )
     return tuple(found)
-
-
-def component_label(name: str) -> str:
-    """A component as a CSM says it: ``product_adoption`` -> "product adoption"."""
-    return name.replace("_", " ")

@@ -85,6 +85,8 @@ def score_icp(icp: IdealCustomerProfile | None, account: Account, source: Source
         threshold=icp.fit_threshold,
         missing_attributes=tuple(missing),
         criteria=tuple(results),
+        met_weight=met_weight,
+        total_weight=total,
     )
 
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from csplan.engine.engagement import fmt
-from csplan.engine.plays import component_label
 from csplan.report.score_table import band_styles, sparkline
+from csplan.wording import component_label, fmt
 
 if TYPE_CHECKING:
     from rich.console import Console

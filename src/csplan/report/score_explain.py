@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from csplan.engine.engagement import fmt
-from csplan.engine.plays import RISK_GAPS, component_label
 from csplan.findings import SourceRef
+from csplan.wording import RISK_GAPS, component_label, fmt
 
 if TYPE_CHECKING:
     from csplan.model import Workspace
@@ -49,10 +48,7 @@ def _lines(score: AccountScore, ws: Workspace) -> Iterator[str]:
 
 def _engagement(score: AccountScore, ws: Workspace) -> Iterator[str]:
     e = score.engagement
-    bands = sorted(((b.min, b.name) for b in ws.settings.bands), reverse=True)
-    num = sum(c.weight * min(c.actual, c.desired) for c in e.components)
-    den = sum(c.weight * c.desired for c in e.components)
-    band_min = next((low for low, name in bands if name == e.band), 0)
+    num, den, band_min = e.attained, e.desired_total, e.band_min
     if not score.started:
         # SPEC section 9: the figures are computed, but no attainment or band
         # is given before the start.
@@ -79,7 +75,7 @@ def _engagement(score: AccountScore, ws: Workspace) -> Iterator[str]:
     if e.biggest_gaps:
         by_name = {c.name: c for c in e.components}
         gaps = ", ".join(
-            f"{component_label(n)} {by_name[n].weight * by_name[n].gap:.2f}" for n in e.biggest_gaps
+            f"{component_label(n)} {by_name[n].weighted_gap:.2f}" for n in e.biggest_gaps
         )
         yield f"  biggest gaps (weight x gap): {gaps}"
     else:
@@ -231,8 +227,7 @@ def _icp(score: AccountScore, ws: Workspace) -> Iterator[str]:
     if i is None:
         yield "ICP: the segment names no ideal customer profile"
         return
-    met = sum(c.weight for c in i.criteria if c.met)
-    total = sum(c.weight for c in i.criteria)
+    met, total = i.met_weight, i.total_weight
     verdict = "ideal" if i.ideal else "not ideal"
     yield (
         f"ICP {i.id}: fit {fmt(met)} / {fmt(total)} = {i.fit:.2f}, "

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from csplan.engine.plays import component_label
+from csplan.wording import component_label
 
 if TYPE_CHECKING:
     from rich.console import Console
