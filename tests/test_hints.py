@@ -105,3 +105,13 @@ def test_readme_quoting_example_keeps_every_word():
         "Let's make the spring event series priority #1 for Q1: registrations, then attendance.\n"
     )
     assert plan["next_steps"][0]["action"] == "Book the kickoff, no sales call"
+
+
+def test_a_syntax_error_from_a_colon_in_text_gets_the_quoting_hint_at_its_line():
+    from csplan.workspace.source import read
+
+    text = "kind: Account\r\nplan:\r\n  message: Note: we meet weekly\r\n"
+    [finding] = read("a.yaml", text.encode()).findings
+    assert (finding.code, finding.line) == ("CSP001", 3)
+    assert finding.hint is not None
+    assert 'message: "Note: we meet weekly"' in finding.hint

@@ -199,16 +199,9 @@ _LIGHT_EVENTS: dict[str, Any] = {
 def index(text: str, *, spans: bool = False, max_depth: int = 10_000) -> Positions:
     """Index every node of ``text`` (and keep every scalar's span when
     ``spans``). Never raises on bad YAML: see :attr:`Positions.stopped_at`."""
-    import gc
-
     import yaml
     from yaml import _yaml
 
-    # The index is a tree of small containers that all stay alive: a
-    # collection triggered by allocating them would scan the whole loaded
-    # workspace again and again, and find nothing to free.
-    collecting = gc.isenabled()
-    gc.disable()
     result = Positions(text)
     saved = {name: getattr(_yaml, name) for name in _LIGHT_EVENTS}
     parser = _yaml.CParser(libyaml_text(text))
@@ -225,8 +218,6 @@ def index(text: str, *, spans: bool = False, max_depth: int = 10_000) -> Positio
         for name, cls in saved.items():
             setattr(_yaml, name, cls)
         parser.dispose()
-        if collecting:
-            gc.enable()
     return result
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from csplan.findings import Finding, SourceRef, make
-from csplan.workspace.positions import Positions, index, line_column
+from csplan.workspace.hints import syntax_hint
+from csplan.workspace.positions import Positions, index, line_column, line_starts
 
 if TYPE_CHECKING:
     from csplan.workspace.prefetch import Prefetch
@@ -243,8 +244,13 @@ def _parse_failed(source: Source, message: str, limits: Any) -> list[Any]:
     if where:
         # Clamped: an error at the end of the text may be reported on the
         # document marker _documents appended.
-        last_line = source.text.count("\n") + 1
-        finding.line, finding.column = min(int(where.group(1)), last_line), int(where.group(2))
+        lines = line_starts(source.text)
+        line = min(int(where.group(1)), len(lines))
+        finding.line, finding.column = line, int(where.group(2))
+        if finding.code == "CSP001":
+            end = lines[line] if line < len(lines) else len(source.text)
+            text = source.text[lines[line - 1] : end].rstrip("\r\n")
+            finding.hint = syntax_hint(problem, text) or finding.hint
     source.findings.append(finding)
     return []
 
