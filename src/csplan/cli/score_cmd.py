@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -181,53 +181,35 @@ def _report(
 ) -> list[tuple[str, float, bool]]:
     """Score and print; returns (account id, attainment, started) of every account."""
 
-    from csplan.report import score_csv, score_json, score_table
+    from csplan.report.scores import REPORTERS, ScoreView
 
     scored: list[tuple[str, float, bool]] = []
-    bands = [b.name for b in sorted(ws.settings.bands, key=lambda b: -b.min)]
 
     def each() -> Iterator[AccountScore]:
         for s in _scores(ws, ids, day, extra, with_trend):
             scored.append((s.id, s.engagement.attainment, s.started))
             yield s
 
-    out = sys.stdout
-    if fmt is Format.json:
-        from csplan.api import prefetch_evidence
-
-        # Every account's evidence lines will be asked for, in this order.
-        stop = prefetch_evidence(ws, ids)
-        try:
-            score_json.write(each(), ws, day, out, compact=len(ids) > INDENT_MAX)
-        finally:
-            stop()
-    elif fmt is Format.csv:
-        rows = [(score_table.row(s), score_csv.row(s)) for s in each()]
-        rows = _sorted(rows, sort)
-        score_csv.write([r[1] for r in rows], out, trend=with_trend)
-    elif explain:
-        from csplan.report.score_explain import explain as explain_one
-
-        for i, s in enumerate(each()):
-            out.write(("\n" if i else "") + explain_one(s, ws))
-    elif detail:
-        from csplan.report.score_detail import write_detail
-
-        for s in each():
-            write_detail(s, out, bands)
+    if fmt is not Format.table:
+        view = fmt.value
     else:
-        portfolio = _sorted([(score_table.row(s), None) for s in each()], sort)
-        score_table.write_portfolio([r[0] for r in portfolio], out, bands, day.isoformat())
+        view = "explain" if explain else "detail" if detail else "table"
+    from csplan.api import prefetch_evidence
+
+    # JSON and --explain ask for every account's evidence lines, in this order.
+    stop = prefetch_evidence(ws, ids if view in ("json", "explain") else ())
+    options = ScoreView(
+        ws,
+        day,
+        sort=sort.value if sort else None,
+        trend=with_trend,
+        compact=len(ids) > INDENT_MAX,
+    )
+    try:
+        REPORTERS[view](each(), options, sys.stdout)
+    finally:
+        stop()
     return scored
-
-
-def _sorted(rows: list[tuple[Any, Any]], sort: Sort | None) -> list[tuple[Any, Any]]:
-    from csplan.report.score_table import SORTS
-
-    if sort is None:
-        return rows
-    key = SORTS[sort.value]
-    return sorted(rows, key=lambda r: key(r[0]))
 
 
 def _scores(
