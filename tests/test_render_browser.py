@@ -1,7 +1,8 @@
 """HTML plans in a real browser (Debian's Chromium through Playwright), at a
 phone's width and a desktop's: nothing fetched, nothing overflowing, charts
-drawn, headings in order, text contrast AA. Full-page screenshots go to
-tests/screenshots/ (git-ignored) for a person to look at.
+drawn, headings in order, text contrast AA, and no axe-core violation (its
+default rules: WCAG 2.x A and AA, and best practices). Full-page screenshots
+go to tests/screenshots/ (git-ignored) for a person to look at.
 
 Without Chromium the tests skip, unless CSPLAN_REQUIRE_BROWSER=1 (set by
 .ci/run), where a missing browser is a failure.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,16 @@ def browser() -> Iterator[object]:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def axe_js() -> str:
+    """axe-core's script as text: injected inline, because the pages must fetch nothing."""
+    try:
+        return (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+    except ModuleNotFoundError:
+        _unavailable("axe-playwright-python is not installed (pip install -e '.[test]')")
+        raise
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +111,13 @@ CHECKS = """
     const wrap = el.closest(".table-wrap");
     const box = (wrap || el).getBoundingClientRect();
     if (box.right > window.innerWidth + 0.5) problems.push("a table sticks out of the page");
+    // A wrapper may scroll with other data, so each one is a keyboard-reachable
+    // region; with the examples' data no table needs scrolling, even on a phone.
+    if (!wrap) continue;
+    if (wrap.scrollWidth > wrap.clientWidth + 0.5) problems.push("a table scrolls sideways");
+    const named = wrap.getAttribute("aria-label") && wrap.getAttribute("role") === "region";
+    if (!named || wrap.getAttribute("tabindex") !== "0")
+      problems.push("a table wrapper is not a named region with tabindex 0");
   }
   // Text contrast (WCAG 2): every element with its own text, against the
   // first opaque background behind it.
@@ -132,6 +151,35 @@ CHECKS = """
 """
 
 
+# Runs in the page after axe.min.js: the default rule set, violations only
+# (passes and incomplete results are not needed and slow the run down).
+AXE_RUN = """
+async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    targets: v.nodes.map(n => n.target.flat().join(" ")),
+  }));
+}
+"""
+
+
+def _axe(page: object, axe_js: str) -> list[dict[str, object]]:
+    page.add_script_tag(content=axe_js)  # type: ignore[attr-defined]
+    return page.evaluate(AXE_RUN)  # type: ignore[attr-defined,no-any-return]
+
+
+def _describe(violations: list[dict[str, object]]) -> str:
+    """One line per violation and one per element, so a failure reads without axe's docs."""
+    lines: list[str] = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        lines.extend(f"    at {target}" for target in v["targets"])  # type: ignore[attr-defined]
+    return "\n".join(lines)
+
+
 def _pages(rendered: Path, workspace: str, audience: str) -> list[Path]:
     pages = sorted((rendered / workspace).glob(f"*.{audience}.html"))
     assert pages, f"nothing rendered for {workspace}"
@@ -141,7 +189,7 @@ def _pages(rendered: Path, workspace: str, audience: str) -> list[Path]:
 @pytest.mark.parametrize("width", WIDTHS, ids=list(WIDTHS))
 @pytest.mark.parametrize("audience", AUDIENCES)
 @pytest.mark.parametrize("workspace", [w.name for w in EXAMPLE_WORKSPACES])
-def test_plans_in_a_real_browser(browser, rendered, workspace, audience, width):
+def test_plans_in_a_real_browser(browser, axe_js, rendered, workspace, audience, width):
     shots = SHOTS / workspace
     shots.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900})  # type: ignore[attr-defined]
@@ -170,6 +218,10 @@ def test_plans_in_a_real_browser(browser, rendered, workspace, audience, width):
             problems = page.evaluate(CHECKS)
             assert problems == [], f"{path.name} at {WIDTHS[width]}px"
             page.screenshot(path=str(shots / f"{path.stem}.{width}.png"), full_page=True)
+            violations = _axe(page, axe_js)
+            assert violations == [], (
+                f"axe-core on {path.name} at {WIDTHS[width]}px:\n{_describe(violations)}"
+            )
             page.close()
     finally:
         context.close()
@@ -180,6 +232,8 @@ def test_plans_in_a_real_browser(browser, rendered, workspace, audience, width):
 BAD_PAGE = """<!DOCTYPE html><html><head><style>.wide{width:2000px}</style></head><body>
 <h1>One</h1><h3>Skipped a level</h3><p style="color:#bbbbbb">pale text</p>
 <div class="wide">too wide</div><svg width="10" height="10"><rect width="10" height="10"/></svg>
+<div class="table-wrap" style="width:100px;overflow-x:auto">
+<table><tr><td>unbreakable_identifier</td></tr></table></div>
 </body></html>"""
 
 
@@ -199,5 +253,31 @@ def test_the_page_checks_can_fail(browser, tmp_path):
         "not one <footer>",
         "h1 then h3",
         "a chart without role=img and a title",
+        "a table scrolls sideways",
+        "a table wrapper is not a named region with tabindex 0",
         'contrast 1.92 on <p> "pale text"',
     ]
+
+
+# A page that passes the checks above but not axe-core: an image with no text
+# alternative, and a scrolling box that a keyboard cannot reach.
+AXE_BAD_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Bad</title></head><body>
+<header><p>Plan</p></header><main><h1>One</h1><img src="data:," width="10" height="10">
+<div id="scroller" style="height:40px;overflow:auto"><p>1</p><p>2</p><p>3</p><p>4</p></div>
+</main><footer><p>End</p></footer></body></html>"""
+
+
+def test_the_axe_check_can_fail(browser: object, axe_js: str, tmp_path: Path) -> None:
+    """axe-core is really injected and run: it finds the violations of a page built to have them."""
+    path = tmp_path / "axe-bad.html"
+    path.write_text(AXE_BAD_PAGE)
+    page = browser.new_page(viewport={"width": 390, "height": 900})  # type: ignore[attr-defined]
+    page.goto(path.as_uri())
+    assert page.evaluate(CHECKS) == []
+    violations = _axe(page, axe_js)
+    page.close()
+    assert sorted(str(v["id"]) for v in violations) == ["image-alt", "scrollable-region-focusable"]
+    described = _describe(violations)
+    assert "image-alt (critical): Images must have alternative text\n    at img" in described
+    assert "scrollable-region-focusable (serious): " in described
+    assert "    at #scroller" in described
