@@ -24,6 +24,7 @@ exist in that data.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
@@ -110,7 +111,11 @@ class Positions:
 def line_starts(text: str) -> list[int]:
     """Offsets where the lines of ``text`` start (SPEC section 3: LF, CR and
     CRLF end a line; nothing else does)."""
-    return [0, *(m.end() for m in _LINE_END.finditer(text))]
+    if "\r" in text:
+        return [0, *(m.end() for m in _LINE_END.finditer(text))]
+    # LF only (the common case): line lengths summed in C, no Python loop.
+    lengths = map((1).__add__, map(len, text.split("\n")[:-1]))
+    return list(itertools.accumulate(lengths, initial=0))
 
 
 def line_column(text: str, offset: int) -> tuple[int, int]:

@@ -19,6 +19,7 @@ so it ends when the parent stops reading.
 
 from __future__ import annotations
 
+import collections
 import marshal
 import os
 import threading
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
 # Below this, forking costs more than it saves.
 MIN_FILES = 200
+# Indexes kept in the parent once handed over (see Prefetch._served).
+KEEP = 64
 _HEADER = 8
 
 
@@ -42,6 +45,9 @@ class Prefetch:
 
     def __init__(self, sources: Sequence[Source]) -> None:
         self._texts = {s.file: s.text for s in sources}
+        # The sources handed an index, most recent last: a portfolio asks
+        # for each file's lines once, so only the last few are kept.
+        self._served: collections.deque[Source] = collections.deque()
         self._order = list(self._texts)
         self._waiting: dict[str, Positions] = {}
         self._next = 0
@@ -59,6 +65,9 @@ class Prefetch:
     def take(self, source: Source) -> Positions | None:
         """The index of ``source``, or None when the child does not have it
         (not one of its files, or it stopped): then the caller indexes it."""
+        self._served.append(source)
+        if len(self._served) > KEEP:
+            self._served.popleft().forget_positions()
         found = self._waiting.pop(source.file, None)
         if found is not None:
             return found

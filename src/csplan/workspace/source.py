@@ -59,6 +59,11 @@ class Source:
                 self._positions = index(self.text)
         return self._positions
 
+    def forget_positions(self) -> None:
+        """Drop the index (it is made again if asked for): a portfolio's
+        10,000 indexes need not all stay in memory."""
+        self._positions = None
+
     def locate(self, ref: SourceRef) -> tuple[int, int]:
         """1-based line and column of the node ``ref`` points at (its key
         when ``ref.key``). A path naming something absent stops at the
