@@ -263,18 +263,31 @@ def init_workspace(folder: Path, name: str, vendor: str) -> list[str]:
     of :func:`csplan.scaffold.scaffold` and the JSON Schema. Returns the
     paths written, relative to ``folder``. Raises OSError when a file cannot
     be written."""
+    import contextlib
     import json
 
     from csplan.files import write_atomic
     from csplan.scaffold import SCHEMA_FILE, scaffold
 
     files = scaffold(name, vendor)
-    for rel, text in files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text)
-    write_atomic(folder / SCHEMA_FILE, json.dumps(schema(), indent=2, ensure_ascii=False) + "\n")
-    return [*files, SCHEMA_FILE]
+    files[SCHEMA_FILE] = json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
+    written: list[Path] = []  # files and folders this call made, in order
+    try:
+        for rel, text in files.items():
+            path = folder / rel
+            if not path.parent.exists():
+                path.parent.mkdir(parents=True)
+                written.append(path.parent)
+            written.append(path)  # before the write: a signal may come after it
+            write_atomic(path, text)
+    except BaseException:
+        # A full disk or a signal part-way: take back what was written, so
+        # that the folder is as it was and a retry starts clean.
+        for path in reversed(written):
+            with contextlib.suppress(OSError):
+                path.rmdir() if path.is_dir() else path.unlink(missing_ok=True)
+        raise
+    return list(files)
 
 
 # --- shared -----------------------------------------------------------------

@@ -57,26 +57,103 @@ _register()
 EXIT_INTERNAL = 3
 
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived. A BaseException, like KeyboardInterrupt, so
+    that no ``except Exception`` swallows it and the writers' clean-up runs
+    (``finally`` and ``except BaseException`` blocks); unlike
+    KeyboardInterrupt, click does not turn it into "Aborted!" and exit 1."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.exit_code = 128 + signum  # the shell's convention: 130 and 143
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    import signal
+
+    # A second signal during clean-up would abandon it half-way: ignore it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
+def _install_signal_handlers() -> None:
+    import signal
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # A shell starts background jobs with SIGINT ignored: keep it that way.
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _on_signal)
+
+
+def _stream_failed(exc: OSError) -> bool:
+    """Whether ``exc`` is standard output failing (full device, quota, I/O
+    error). Files csplan writes itself report these errors inside their
+    command, so one that reaches main came from an output stream."""
+    import errno
+
+    return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EPIPE)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's own flush at exit
+    does not print a second error about the same stream."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _run() -> None:
+    try:
+        app()
+    except SystemExit:
+        # Output still buffered is written here, inside main's handlers, not
+        # at interpreter exit where a full disk would go unreported.
+        sys.stdout.flush()
+        raise
+    sys.stdout.flush()
+
+
 def main() -> None:
     """Console-script entry point."""
     import gc
-    import os
 
     # A short-lived process: the cyclic collector only rescans the workspace's
     # many long-lived objects; reference counting still frees everything else.
     gc.disable()
+    _install_signal_handlers()
     try:
-        app()
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        sys.exit(130)
+        _run()
+    except (KeyboardInterrupt, Interrupted) as exc:
+        sys.stderr.write("csplan: interrupted; nothing was left half-written\n")
+        sys.exit(exc.exit_code if isinstance(exc, Interrupted) else 130)
+    except BrokenPipeError:
+        # The reader stopped reading (``| head``): nothing to report.
+        _silence_stdout()
+        sys.exit(EXIT_FINDINGS)
+    except OSError as exc:
+        if not _stream_failed(exc):
+            _internal_error(exc)
+        _silence_stdout()
+        sys.stderr.write(f"csplan: cannot write to standard output: {exc.strerror or exc}\n")
+        sys.exit(EXIT_USAGE)
     except Exception as exc:
-        # User mistakes are findings or usage errors; reaching here is a bug
-        # in csplan. Say so plainly instead of dumping a traceback on a CSM.
-        if os.environ.get("CSPLAN_DEBUG"):
-            raise
-        sys.stderr.write(
-            f"csplan: internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in csplan; rerun with CSPLAN_DEBUG=1 for details and report it.\n"
-        )
-        sys.exit(EXIT_INTERNAL)
+        _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> None:
+    import os
+
+    # User mistakes are findings or usage errors; reaching here is a bug
+    # in csplan. Say so plainly instead of dumping a traceback on a CSM.
+    if os.environ.get("CSPLAN_DEBUG"):
+        raise exc
+    sys.stderr.write(
+        f"csplan: internal error: {type(exc).__name__}: {exc}\n"
+        "This is a bug in csplan; rerun with CSPLAN_DEBUG=1 for details and report it.\n"
+    )
+    sys.exit(EXIT_INTERNAL)

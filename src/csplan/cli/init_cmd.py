@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import typer
@@ -47,11 +48,17 @@ def init(
     workspace_name = (name or f"{vendor} customer success").strip()
     if not vendor or not workspace_name:
         fail("--name and --vendor cannot be empty", 2)
-    _check_target(folder)
+    created = _check_target(folder)
     try:
         written = init_workspace(folder, workspace_name, vendor)
-    except OSError as exc:
-        fail(f"cannot write to {folder}: {exc.strerror or exc}", 2)
+    except BaseException as exc:
+        # init_workspace took its files back; the folder goes too if init made it.
+        for made in reversed(created):
+            with contextlib.suppress(OSError):
+                made.rmdir()
+        if isinstance(exc, OSError):
+            fail(f"cannot write to {folder}: {exc.strerror or exc}; nothing was written", 2)
+        raise
     typer.echo(f"Created a csplan workspace in {folder}:")
     for rel in written:
         typer.echo(f"  {rel}")
@@ -61,7 +68,9 @@ def init(
     typer.echo(f"  csplan validate{where}")
 
 
-def _check_target(folder: Path) -> None:
+def _check_target(folder: Path) -> list[Path]:
+    """Refuse a folder that is not new or empty; create a new one. Returns
+    the folders created, outermost first."""
     if folder.exists() and not folder.is_dir():
         fail(f"{folder} exists and is not a folder", 2)
     if folder.is_dir():
@@ -75,11 +84,13 @@ def _check_target(folder: Path) -> None:
                 f"e.g. {sorted(visible)[0]}); init writes only into a new or empty folder",
                 2,
             )
-    else:
-        try:
-            folder.mkdir(parents=True)
-        except OSError as exc:
-            fail(f"cannot create {folder}: {exc.strerror or exc}", 2)
+        return []
+    created = [p for p in (*reversed(folder.parents), folder) if not p.exists()]
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        fail(f"cannot create {folder}: {exc.strerror or exc}", 2)
+    return created
 
 
 def _shell(text: str) -> str:

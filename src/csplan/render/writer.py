@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,12 +42,25 @@ class Output:
 
 
 def check_targets(out_dir: Path, outputs: Sequence[Output], ws: Workspace) -> list[Path]:
+    """:func:`_check_targets`, with a path the system cannot resolve (a name
+    too long, a symbolic link loop) refused as unsafe, naming the path."""
+    try:
+        return _check_targets(out_dir, outputs, ws)
+    except RuntimeError as exc:  # pathlib's "Symlink loop from ..."
+        raise UnsafeOutput(f"cannot write into {out_dir}: {exc}") from None
+    except OSError as exc:
+        where = exc.filename or out_dir
+        raise UnsafeOutput(f"cannot write {where}: {exc.strerror or exc}") from None
+
+
+def _check_targets(out_dir: Path, outputs: Sequence[Output], ws: Workspace) -> list[Path]:
     """The paths the outputs will take, after refusing any that resolves
     (through symbolic links too) to a workspace YAML file, a file the
     workspace was read from, or a template; and an output folder inside a
     templates folder."""
     from csplan.render.environment import template_folders
 
+    _check_unique(outputs)
     root = ws.root.resolve()
     folders = [path for path, _ in template_folders(ws)]
     inputs = {(root / rel).resolve() for rel in ws.sources}
@@ -65,47 +80,97 @@ def check_targets(out_dir: Path, outputs: Sequence[Output], ws: Workspace) -> li
             )
         if any(_within(real, folder) for folder in folders):
             raise UnsafeOutput(f"refusing to overwrite the template {real}")
-        if target.is_dir():
-            raise UnsafeOutput(f"cannot write {target}: a folder of that name exists")
+        # One lstat per file: only a missing or regular file may be replaced;
+        # a symbolic link, a folder, a FIFO or a device is left alone.
+        try:
+            mode = os.lstat(target).st_mode
+        except FileNotFoundError:
+            mode = None
+        except OSError as exc:
+            raise UnsafeOutput(f"cannot write {target}: {exc.strerror or exc}") from None
+        if mode is not None and not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise UnsafeOutput(
+                f"refusing to write {target}: it is {kind}; remove it or choose another -o folder"
+            )
         targets.append(target)
     return targets
+
+
+_KINDS = {
+    stat.S_IFLNK: "a symbolic link",
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _check_unique(outputs: Sequence[Output]) -> None:
+    """Two outputs with one name would overwrite each other: refuse."""
+    seen: set[str] = set()
+    for output in outputs:
+        if output.name in seen:
+            raise UnsafeOutput(
+                f"two files would be written as {output.name}; an account whose id is "
+                f"'{output.name.split('.', 1)[0]}' collides with the index page: "
+                "rename the account or render it without --all"
+            )
+        seen.add(output.name)
 
 
 def write_all(out_dir: Path, outputs: Sequence[Output], ws: Workspace) -> list[Path]:
     """Write ``outputs`` into ``out_dir`` (created if needed), all or none."""
     targets = check_targets(out_dir, outputs, ws)
+    # The folders this run creates, deepest last: a failure removes them again.
+    created = [p for p in (*reversed(out_dir.parents), out_dir) if not p.exists()]
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        _remove_folders(created)
         raise RenderError(f"cannot create the output folder {out_dir}: {exc.strerror}") from None
     staged: list[tuple[str, Path]] = []
     backups: dict[Path, str] = {}
     replaced: list[Path] = []
+    # Every temporary name of this run starts with one token, so that clean-up
+    # finds a file even when a signal arrived between its creation and the
+    # line that records it.
+    token = f"csplan-{os.getpid()}-{secrets.token_hex(4)}-"
     try:
         for output, target in zip(outputs, targets, strict=True):
-            staged.append((stage(out_dir, output.name, output.text), target))
+            staged.append((stage(out_dir, token + output.name, output.text), target))
         # Keep the files about to be replaced until every new one is in
         # place, so that a failure half-way can put the old ones back.
         for _, target in staged:
             if target.is_symlink() or target.is_file():
-                backups[target] = _backup(out_dir, target)
+                backups[target] = _backup(out_dir, target, token)
         for temp, target in staged:
-            os.replace(temp, target)
+            # Counted before the move: a signal between the two lines must
+            # still see this target restored (or removed if it is new).
             replaced.append(target)
+            os.replace(temp, target)
     except (OSError, UnicodeError) as exc:
-        _roll_back(staged, backups, replaced)
+        _roll_back(staged, backups, replaced, out_dir, token)
+        _remove_folders(created)
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise RenderError(f"cannot write to {out_dir}: {reason}") from None
+    except BaseException:
+        # Ctrl-C or SIGTERM (see csplan.cli.main) part-way: the folder goes
+        # back to how it was before the signal is passed on.
+        _roll_back(staged, backups, replaced, out_dir, token)
+        _remove_folders(created)
+        raise
     for backup in backups.values():
         _remove(backup)
     return targets
 
 
-def _backup(out_dir: Path, target: Path) -> str:
+def _backup(out_dir: Path, target: Path, token: str) -> str:
     """A second name for the file at ``target`` (a hard link: no copy; a
     copy where the file system has no hard links; a symbolic link is
     copied as a link)."""
-    fd, backup = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".old", dir=out_dir)
+    fd, backup = tempfile.mkstemp(prefix=f".{token}{target.name}.", suffix=".old", dir=out_dir)
     os.close(fd)
     os.unlink(backup)
     if target.is_symlink():
@@ -119,9 +184,14 @@ def _backup(out_dir: Path, target: Path) -> str:
 
 
 def _roll_back(
-    staged: list[tuple[str, Path]], backups: dict[Path, str], replaced: list[Path]
+    staged: list[tuple[str, Path]],
+    backups: dict[Path, str],
+    replaced: list[Path],
+    out_dir: Path,
+    token: str,
 ) -> None:
-    """Undo a write that failed part-way: old files back, new files gone."""
+    """Undo a write that failed part-way: old files back, new files gone,
+    and no temporary file of this run left behind."""
     for target in replaced:
         if target in backups:
             os.replace(backups.pop(target), target)
@@ -131,6 +201,17 @@ def _roll_back(
         _remove(temp)
     for backup in backups.values():
         _remove(backup)
+    with contextlib.suppress(OSError):
+        for name in os.listdir(out_dir):
+            if name.startswith(f".{token}"):
+                _remove(out_dir / name)
+
+
+def _remove_folders(created: list[Path]) -> None:
+    """Remove the folders a failed run created (only while empty)."""
+    for folder in reversed(created):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _remove(path: str | Path) -> None:
