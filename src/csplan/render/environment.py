@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 PACKAGED = (Path(__file__).resolve().parent.parent / "templates").resolve()
 FORMATS = ("html", "md")
+# One page is a few hundred KiB; far beyond that a template is looping.
+MAX_OUTPUT = 16 * 2**20
 _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
@@ -49,9 +51,71 @@ def template_folders(ws: Workspace | None) -> list[tuple[Path, str]]:
             raise RenderError(
                 f"the templates folder '{ws.settings.templates}' set in csplan.yaml does not exist"
             )
+        _refuse_data(ws, own)
         folders.append((own, ws.settings.templates.rstrip("/")))
     folders.append((PACKAGED, "csplan"))
     return folders
+
+
+def _refuse_data(ws: Workspace, folder: Path) -> None:
+    """A templates folder that holds the workspace's data would let a
+    customer template include an account file, notes and all: refuse it."""
+    root = ws.root.resolve()
+    if folder == root or folder in root.parents:
+        raise RenderError(
+            f"the templates folder '{ws.settings.templates}' set in csplan.yaml holds the "
+            "workspace itself (csplan.yaml and the accounts); give templates a folder of their own"
+        )
+    if root in folder.parents:
+        inside = folder.relative_to(root).as_posix() + "/"
+        for rel in ws.sources:
+            if str(rel).replace("\\", "/").startswith(inside):
+                raise RenderError(
+                    f"the templates folder '{ws.settings.templates}' set in csplan.yaml holds "
+                    f"the workspace file {rel}; keep templates and YAML data in separate folders"
+                )
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that serves only regular files really below its
+    folder: a symbolic link that leads elsewhere is refused, naming it."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        super().__init__(str(folder))
+        self.name = name
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        folders = (Path(path).resolve() for path in self.searchpath)
+        if not any(_inside(str(real), folder) for folder in folders) or not real.is_file():
+            raise RenderError(
+                f"template {self.name}/{template} leads outside the templates folder "
+                f"(to {real}); templates must be files inside the folder, not links out of it"
+            )
+        return source, filename, uptodate
+
+
+class _BoundedEnvironment(SandboxedEnvironment):
+    """The sandbox, with ``*`` and ``**`` refused where one expression alone
+    would build a huge value (``"x" * 10**10``) before the output cap sees it."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 1024:
+            raise SecurityError(f"the power {right} is too large")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if (
+                    isinstance(seq, str | list | tuple)
+                    and isinstance(times, int)
+                    and len(seq) * times > MAX_OUTPUT
+                ):
+                    raise SecurityError(f"repeating a value {times} times is too large")
+        return super().call_binop(context, operator, left, right)
 
 
 class Templates:
@@ -65,7 +129,9 @@ class Templates:
         """Render template ``name``; any failure is a RenderError naming the
         template file and line."""
         try:
-            return self.env.get_template(name).render(**context)
+            return self._capped(name, self.env.get_template(name).generate(**context))
+        except RenderError:
+            raise
         except jinja2.TemplateSyntaxError as exc:
             raise RenderError(
                 f"{self._describe(exc.filename, exc.lineno)}: {exc.message}"
@@ -81,6 +147,22 @@ class Templates:
             if isinstance(exc, SecurityError):
                 message = f"not allowed in a template: {message}"
             raise RenderError(f"{where}: {message}") from None
+
+    @staticmethod
+    def _capped(name: str, chunks: Iterator[str]) -> str:
+        """The template's output, stopped at :data:`MAX_OUTPUT` characters so
+        that a template looping without end cannot fill memory or disk."""
+        parts: list[str] = []
+        size = 0
+        for chunk in chunks:
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise RenderError(
+                    f"template {name} produced more than {MAX_OUTPUT // 2**20} MiB for one "
+                    "page; look for a loop that does not end"
+                )
+            parts.append(chunk)
+        return "".join(parts)
 
     def _locate(self, tb: types.TracebackType | None) -> str | None:
         """The innermost traceback frame that is a template line."""
@@ -110,8 +192,8 @@ def build_environment(ws: Workspace | None, fmt: str) -> Templates:
     # "csplan/NAME" always names the packaged template, so an override can
     # extend the template it replaces: {% extends "csplan/customer.html.j2" %}.
     loader = jinja2.ChoiceLoader(
-        [jinja2.FileSystemLoader(str(path)) for path, _ in folders]
-        + [jinja2.PrefixLoader({"csplan": jinja2.FileSystemLoader(str(PACKAGED))})]
+        [_ConfinedLoader(path, name) for path, name in folders]
+        + [jinja2.PrefixLoader({"csplan": _ConfinedLoader(PACKAGED, "csplan")})]
     )
     options: dict[str, Any] = {
         "loader": loader,
@@ -126,7 +208,7 @@ def build_environment(ws: Workspace | None, fmt: str) -> Templates:
     }
     if fmt == "md":
         options["finalize"] = markdown.finalize
-    env = SandboxedEnvironment(**options)
+    env = _BoundedEnvironment(**options)
     env.filters.update(_filters(fmt))
     return Templates(env, folders)
 
