@@ -41,6 +41,8 @@ def _expected(text: str, offset: int) -> tuple[int, int]:
 class _Writer:
     def __init__(self, nl: str, doc: int, out: Emitted) -> None:
         self.nl, self.doc, self.out = nl, doc, out
+        self.literal_ended = False
+        self.content_indent = 2
 
     def mark(self, path: tuple[Any, ...], key: bool = False) -> None:
         self.out.where[(self.doc, path, key)] = len(self.out.text)
@@ -56,7 +58,15 @@ class _Writer:
             self.put(str(value))
         elif style == "double":
             body = value.replace("\\", "\\\\").replace('"', '\\"')
+            if " " in body and "  " not in body and not body.endswith(" "):
+                # Over two lines: YAML folds the line break back into the space.
+                head, tail = body.split(" ", 1)
+                body = head + self.nl + " " * self.content_indent + tail
             self.put(f'"{body}"')
+        elif style == "literal":
+            # A block scalar: the node starts at its indicator.
+            self.put("|-" + self.nl + " " * self.content_indent + value + self.nl)
+            self.literal_ended = True
         elif style == "single":
             self.put("'" + value.replace("'", "''") + "'")
         else:
@@ -110,10 +120,14 @@ class _Writer:
             self.block(v, path, indent + 2, style, comment)
         else:
             self.put(" ")
+            self.content_indent = indent + 4
             if isinstance(v, dict | list):
                 self.flow(v, path, "double")
             else:
                 self.scalar(v, path, style if isinstance(v, str) else "plain")
+            if self.literal_ended:  # a block scalar ends its own line
+                self.literal_ended = False
+                return
             if comment:
                 self.put("  # note: ok")
             self.put(self.nl)
@@ -157,7 +171,7 @@ def layouts(draw: st.DrawFn) -> tuple[Emitted, list[Any]]:
             out.text += "---" + nl
         if draw(st.booleans()):
             out.text += "# a comment line" + nl
-        style = draw(st.sampled_from(["double", "single", "flow", "plain"]))
+        style = draw(st.sampled_from(["double", "single", "flow", "plain", "literal"]))
         # Plain style only for plain-safe text; the rest is quoted.
         writer = _Writer(nl, d, out)
         if style == "flow":
