@@ -3,6 +3,8 @@ engine's evidence and play texts, the reports and the plans."""
 
 from __future__ import annotations
 
+import re
+
 # SPEC section 4: risk plays name the first three of the biggest gaps.
 RISK_GAPS = 3
 
@@ -19,3 +21,16 @@ def fmt(value: object) -> str:
 def component_label(name: str) -> str:
     """A component as a CSM says it: ``product_adoption`` -> "product adoption"."""
     return name.replace("_", " ")
+
+
+# C0 controls but tab and newline, DEL, and C1 controls: a terminal obeys them
+# (ESC starts a sequence that can clear the screen or retitle the window).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character but tab and newline written as
+    an escape (``\\x1b``), for any output a person reads: a terminal, a plan."""
+    if _CONTROLS.search(text) is None:  # the common case costs one scan
+        return text
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from csplan.errors import RenderError
 from csplan.render import labels, markdown
+from csplan.wording import printable
 
 if TYPE_CHECKING:
     from csplan.model import Workspace
@@ -206,8 +207,10 @@ def build_environment(ws: Workspace | None, fmt: str) -> Templates:
         # back as Markup and finalize does not escape it a second time.
         "autoescape": True,
     }
-    if fmt == "md":
-        options["finalize"] = markdown.finalize
+    # Every printed value passes a finalize: Markdown's escapes it; HTML's
+    # writes control characters (NUL, ESC) as visible escapes, as autoescape
+    # leaves them alone.
+    options["finalize"] = markdown.finalize if fmt == "md" else _html_finalize
     env = _BoundedEnvironment(**options)
     env.filters.update(_filters(fmt))
     return Templates(env, folders)
@@ -242,6 +245,12 @@ def _filters(fmt: str) -> dict[str, Callable[..., Any]]:
             }
         )
     return common
+
+
+def _html_finalize(value: object) -> object:
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return printable(value)
+    return value
 
 
 def _md_join(values: Any, separator: str = "", attribute: str | None = None) -> Markup:

@@ -29,6 +29,8 @@ import re
 
 from markupsafe import Markup
 
+from csplan.wording import printable
+
 _ALWAYS = re.compile(r"([\\`*_~\[\]<>|])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # What starts a block when it begins a line: a heading, a bullet, an ordered
@@ -48,7 +50,7 @@ _URL_ESCAPES = {
 
 def escape(text: object) -> str:
     """``text`` as one line of Markdown that renders literally."""
-    value = str(text)
+    value = printable(str(text))  # no NUL or ESC reaches a plan
     if "\n" in value:
         value = value.strip()  # multi-line YAML text (folded or literal) ends with a line break
     value = _SPACE.sub(" ", value)
@@ -99,7 +101,7 @@ def code(text: object) -> Markup:
     """A code span. Backslash escapes do not work inside one, so the text is
     fenced with more backticks than it contains (and padded when it starts
     or ends with one); line breaks become spaces."""
-    value = _SPACE.sub(" ", str(text))
+    value = _SPACE.sub(" ", printable(str(text)))
     longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if value.startswith("`") or value.endswith("`") else ""

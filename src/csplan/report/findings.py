@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
+from csplan.wording import printable
+
 if TYPE_CHECKING:
     from csplan.findings import Finding
     from csplan.results import LoadResult
@@ -39,17 +41,17 @@ def text(result: LoadResult, stream: TextIO) -> None:
         if f.file != current:
             if current is not None:
                 console.print()
-            console.print(Text(f.file, style="bold underline"))
+            console.print(Text(printable(f.file), style="bold underline"))
             current = f.file
         style = "red" if f.severity == "error" else "yellow"
         line = Text("  ")
         line.append(f"{f.line}:{f.column}".ljust(8), style="dim")
         line.append(f.severity.ljust(8), style=style)
         line.append(f.code.ljust(8), style="dim")
-        line.append(f.message)
+        line.append(printable(f.message))
         console.print(line)
         if f.hint:
-            console.print(Text("                          " + f.hint, style="cyan"))
+            console.print(Text("                          " + printable(f.hint), style="cyan"))
     s = result.summary
     if result.findings:
         console.print()
@@ -87,7 +89,9 @@ def ci_path(result: LoadResult, finding: Finding) -> str:
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Workflow commands end at a line break; other controls would reach the
+    # log, which is a terminal too.
+    return printable(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(value: str) -> str:

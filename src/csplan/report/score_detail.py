@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from csplan.report.score_table import band_styles, sparkline
-from csplan.wording import component_label, fmt
+from csplan.wording import component_label, fmt, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,7 +41,8 @@ def write_detail(score: AccountScore, stream: TextIO, bands: Sequence[str]) -> N
         return
     buffer = io.StringIO()
     print_detail(score, Console(file=buffer, highlight=False, soft_wrap=True, width=120), bands)
-    stream.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+    text = "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    stream.write(printable(text))
 
 
 def print_detail(score: AccountScore, console: Console, bands: Sequence[str]) -> None:
@@ -53,7 +54,7 @@ def print_detail(score: AccountScore, console: Console, bands: Sequence[str]) ->
     m = score.milestones
     style = band_styles(bands).get(e.band, "")
     head = Text()
-    head.append(f"{score.name} ", style="bold")
+    head.append(f"{printable(score.name)} ", style="bold")
     head.append(f"({score.id}) - segment {score.segment}, as of {score.as_of}\n")
     head.append("Engagement attainment ")
     if score.started:
@@ -123,14 +124,17 @@ def print_detail(score: AccountScore, console: Console, bands: Sequence[str]) ->
     )
     console.print()
     for line in _profile_lines(score):
-        console.print(Text(line))
+        console.print(Text(printable(line)))
     console.print()
     if score.plays:
         console.print(Text("Plays", style="bold"))
         for p in score.plays:
             where = f" ({p.milestone})" if p.milestone else ""
             console.print(
-                Text(f"  {p.type:<10} {p.play}{where}", style="red" if p.type == "risk" else "")
+                Text(
+                    printable(f"  {p.type:<10} {p.play}{where}"),
+                    style="red" if p.type == "risk" else "",
+                )
             )
     else:
         console.print(Text("Plays: none"))

@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 
 def explain(score: AccountScore, ws: Workspace) -> str:
     """The explanation of one account's score, as text."""
-    return "\n".join(_lines(score, ws)) + "\n"
+    from csplan.wording import printable
+
+    # Names, notes and play texts are the workspace's own words: no control
+    # character of theirs reaches the terminal.
+    return printable("\n".join(_lines(score, ws)) + "\n")
 
 
 def _at(ws: Workspace, ref: SourceRef | None) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from csplan.wording import component_label
+from csplan.wording import component_label, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -54,7 +54,7 @@ def row(score: AccountScore) -> Row:
     o = score.outcome
     return Row(
         id=score.id,
-        name=score.name,
+        name=printable(score.name),  # a terminal must not obey an ESC in a name
         attainment=e.attainment,
         band=e.band,
         engagement_gap=e.gap,
