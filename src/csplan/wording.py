@@ -25,12 +25,33 @@ def component_label(name: str) -> str:
 
 # C0 controls but tab and newline, DEL, and C1 controls: a terminal obeys them
 # (ESC starts a sequence that can clear the screen or retitle the window).
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates are bytes of a file name that is not UTF-8 (os.fsdecode):
+# they cannot be written as UTF-8 at all.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the original byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def printable(text: str) -> str:
-    """``text`` with every control character but tab and newline written as
-    an escape (``\\x1b``), for any output a person reads: a terminal, a plan."""
+    """``text`` with every control character but tab and newline, and every
+    byte of a file name that is not UTF-8, written as an escape (``\\x1b``,
+    ``\\xff``), for any output a person reads: a terminal, a plan."""
     if _CONTROLS.search(text) is None:  # the common case costs one scan
         return text
-    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROLS.sub(_escape, text)
+
+
+def json_safe(text: str) -> str:
+    """JSON text with each byte of a non-UTF-8 file name written as the
+    string ``\\xff`` (a raw byte would make the file invalid UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub(lambda m: "\\" + _escape(m), text)
+    return text

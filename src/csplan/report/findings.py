@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from csplan.wording import printable
+from csplan.wording import json_safe, printable
 
 if TYPE_CHECKING:
     from csplan.findings import Finding
@@ -74,8 +74,7 @@ def json_(result: LoadResult, stream: TextIO) -> None:
         "findings": [f.as_dict() for f in result.findings],
         "summary": result.summary.as_dict(),
     }
-    json.dump(payload, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(json_safe(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n")
 
 
 def ci_path(result: LoadResult, finding: Finding) -> str:
@@ -128,8 +127,8 @@ def _title(code: str) -> str:
 def sarif(result: LoadResult, stream: TextIO) -> None:
     from csplan.report.sarif import sarif_log
 
-    json.dump(sarif_log(result, ci_path), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    text = json.dumps(sarif_log(result, ci_path), indent=2, ensure_ascii=False)
+    stream.write(json_safe(text) + "\n")
 
 
 REPORTERS: dict[str, Reporter] = {"text": text, "json": json_, "github": github, "sarif": sarif}

@@ -131,7 +131,8 @@ def artifact_uri(result: LoadResult, finding: Finding, ci_path: CiPath) -> str:
     rel = ci_path(result, finding)
     if rel.startswith("../") or rel == ".." or os.path.isabs(rel):
         return (result.workspace.root / finding.file).resolve().as_uri()
-    return quote(Path(rel).as_posix(), safe="/")
+    # The file name's own bytes, percent-encoded, even when they are not UTF-8.
+    return quote(os.fsencode(Path(rel).as_posix()), safe="/")
 
 
 def fingerprint(finding: Finding) -> str:
@@ -140,4 +141,5 @@ def fingerprint(finding: Finding) -> str:
     where = "/".join(str(p) for p in ref.path) if ref is not None else ""
     doc = ref.doc if ref is not None else 0
     raw = "\x1f".join([finding.code, finding.file, str(doc), where, finding.message])
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    # surrogateescape: a file name that is not UTF-8 hashes as its bytes.
+    return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
