@@ -328,4 +328,8 @@ def to_date(value: _dt.date | str | None) -> _dt.date:
     """A date from an ISO ``YYYY-MM-DD`` string or a date; today for None."""
     if value is None:
         return _dt.date.today()
-    return _dt.date.fromisoformat(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        from csplan.model import strict_date
+
+        return strict_date(value)
+    return value

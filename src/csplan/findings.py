@@ -84,7 +84,12 @@ _RULES = [
     # Files and YAML
     Rule("CSP001", "error", "YAML syntax error", "`name: [Northwind` (unclosed bracket)"),
     Rule("CSP002", "error", "Duplicate key in a mapping", "`name:` written twice in one account"),
-    Rule("CSP003", "error", "File is not UTF-8 text", "a spreadsheet saved as `accounts.yaml`"),
+    Rule(
+        "CSP003",
+        "error",
+        "File or folder cannot be read, or is not UTF-8 text",
+        "a spreadsheet saved as `accounts.yaml`, a FIFO or broken symlink named `x.yaml`",
+    ),
     Rule("CSP004", "error", "YAML tag not allowed", "`!!python/object/apply:os.system`"),
     Rule(
         "CSP005",

@@ -37,6 +37,8 @@ from csplan.findings import LineRef, PathPart, SourceRef
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 SIGNAL_PATTERN = r"^[a-z][a-z0-9_]*$"
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits and nothing after: no trailing newline, no other script's digits.
+_STRICT_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # Values a CSM writes in several places.
 AREAS = (
@@ -85,6 +87,18 @@ def _parse_date(value: Any) -> Any:
     raise PydanticCustomError("csp_date", "expected a date written YYYY-MM-DD", {})
 
 
+def strict_date(text: str) -> date:
+    """A date written exactly ``YYYY-MM-DD`` (what the README and SPEC
+    promise; ``date.fromisoformat`` alone also takes ``20261101`` and
+    ``2026-W44-7``). Raises ValueError with a message naming the text."""
+    if _STRICT_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(f"'{text}' is not a date written YYYY-MM-DD")
+
+
 def _tag(*names: str) -> Any:
     """A discriminator that picks the union member by which key is present."""
 
@@ -109,13 +123,25 @@ def _shape(value: Any) -> str | None:
     return None
 
 
+# Numbers are figures: finite (YAML's .nan and .inf are refused) and within
+# what a float holds exactly, so that a 400-digit integer is a finding, not an
+# overflow in the engine. The checks are pydantic's own (Rust): every field
+# gets them at no measurable cost.
+MAX_NUMBER = 2**53
+# Days: a century is plenty for any due or repeat interval, and keeps every
+# date computed from them inside the calendar for realistic start dates.
+MAX_DAYS = 36_500
+Int = Annotated[int, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
+Float = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_NUMBER, le=MAX_NUMBER)]
+Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
+
 Date = Annotated[date, BeforeValidator(_parse_date)]
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 SignalName = Annotated[str, StringConstraints(pattern=SIGNAL_PATTERN)]
-Weight = Annotated[float, Field(ge=0)]
-Fraction = Annotated[float, Field(ge=0, le=1)]
-Number = int | float
-Scalar = str | int | float | bool
+Weight = Annotated[float, Field(allow_inf_nan=False, ge=0, le=MAX_NUMBER)]
+Fraction = Annotated[float, Field(allow_inf_nan=False, ge=0, le=1)]
+Number = Int | Float
+Scalar = str | Int | Float | bool
 
 
 class Model(BaseModel):
@@ -152,7 +178,7 @@ class Band(Model):
     name: Annotated[str, StringConstraints(min_length=1)] = Field(
         description="Health band name, e.g. healthy, watch, at-risk"
     )
-    min: Annotated[float, Field(ge=0, le=100)] = Field(
+    min: Annotated[float, Field(allow_inf_nan=False, ge=0, le=100)] = Field(
         description="Lowest engagement attainment (0-100) in this band"
     )
 
@@ -175,7 +201,7 @@ class WorkspaceSettings(Document):
     bands: list[Band] = Field(
         default_factory=lambda: list(DEFAULT_BANDS), description="Health bands on attainment"
     )
-    play_window_days: Annotated[int, Field(ge=0)] = Field(
+    play_window_days: Days = Field(
         30, description="How recent a milestone must be to fire its plays"
     )
 
@@ -301,12 +327,12 @@ class Milestone(Model):
     name: str
     type: Literal["functional", "customer"]
     owner: Literal["customer", "vendor", "joint"]
-    due_days: Annotated[int, Field(ge=0)]
+    due_days: Days
     after: list[Id] = Field(default_factory=list)
     criteria: list[SignalCriterion] = Field(default_factory=list)
     vehicles: list[Id] = Field(default_factory=list)
     triggers: list[Trigger] = Field(default_factory=list)
-    repeat_days: Annotated[int, Field(gt=0)] | None = None
+    repeat_days: Annotated[int, Field(gt=0, le=MAX_DAYS)] | None = None
 
 
 class MilestoneMap(Document):
@@ -324,7 +350,7 @@ class SignalMeasure(Model):
     good: Number
     bad: Number
     weight: Weight = 1.0
-    max_age_days: Annotated[int, Field(ge=0)] | None = None
+    max_age_days: Days | None = None
 
 
 class QuestionMeasure(Model):

@@ -109,18 +109,30 @@ def _merge_numbers(node: dict[str, Any]) -> None:
     branches = node.get("anyOf")
     if not isinstance(branches, list):
         return
-    types = [b.get("type") if isinstance(b, dict) and len(b) == 1 else None for b in branches]
+    # Numbers carry their bounds (finite, within 2**53: csplan.model), the
+    # same on both branches: an integer branch is then the number branch.
+    rest = [
+        {k: v for k, v in b.items() if k != "type"} if isinstance(b, dict) else None
+        for b in branches
+    ]
+    types = [b.get("type") if isinstance(b, dict) else None for b in branches]
     if "integer" in types and "number" in types:
-        del branches[types.index("integer")]
+        at = types.index("integer")
+        if rest[at] == rest[types.index("number")]:
+            del branches[at]
     if len(branches) == 1:
         (only,) = branches
         del node["anyOf"]
         node.update(only)
-    elif all(
-        isinstance(b, dict) and set(b) == {"type"} and isinstance(b["type"], str) for b in branches
-    ):
-        del node["anyOf"]
-        node["type"] = [b["type"] for b in branches]
+    elif all(isinstance(b, dict) and isinstance(b.get("type"), str) for b in branches):
+        # Bounds apply to numbers only, so a number branch's bounds and a
+        # null branch merge into one node when no key is in two branches.
+        extras = [k for b in branches for k in b if k != "type"]
+        if len(extras) == len(set(extras)):
+            del node["anyOf"]
+            node["type"] = [b["type"] for b in branches]
+            for b in branches:
+                node.update({k: v for k, v in b.items() if k != "type"})
 
 
 def _rename_refs(defs: dict[str, Any]) -> None:

@@ -80,9 +80,9 @@ def parse_as_of(value: str | None) -> _dt.date:
     """``--as-of``: an ISO date, or today when omitted."""
     if value is None:
         return _dt.date.today()
+    from csplan.model import strict_date
+
     try:
-        return _dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"'{value}' is not a date written YYYY-MM-DD", param_hint="--as-of"
-        ) from None
+        return strict_date(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--as-of") from None

@@ -99,6 +99,10 @@ def score(
         )
     if explain and format is not Format.table:
         fail("--explain prints text: drop --format (JSON carries the evidence of every measure)", 2)
+    # 'not 0 <= x <= 100' also refuses nan, which every comparison fails:
+    # a gate at nan would pass every account.
+    if fail_under is not None and not 0 <= fail_under <= 100:
+        fail(f"--fail-under takes an attainment from 0 to 100, not {fail_under:g}", 2)
     day = parse_as_of(as_of)
     skipped: list[str] | None = None  # None: the workspace has no errors
     if keep_going:

@@ -4,7 +4,7 @@ due dates, overdue, next, route, functional and customer progress."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from csplan.engine.facts import AccountFacts, is_number, same
@@ -113,6 +113,13 @@ _Draft = tuple[
 _NO_REFS: tuple[SourceRef, ...] = ()
 
 
+def _later(day: date, days: timedelta) -> date:
+    """``day`` + ``days``, or the last day of the calendar (9999-12-31) when
+    the sum is past it: a due date that far out is never overdue, and a
+    start of 9999-12-31 with due_days 30 is a plan, not an overflow."""
+    return day + days if days <= date.max - day else date.max
+
+
 def _draft(
     d: MilestoneDef, map_id: str, facts: AccountFacts, as_of: date, journey_start: date
 ) -> _Draft:
@@ -136,7 +143,7 @@ def _draft(
     else:
         occurrences = tuple(sorted({by_evidence, *(e[0] for e in listed)}))
     if not occurrences:
-        return False, (), None, _NO_REFS, None, journey_start + d.due, (), None
+        return False, (), None, _NO_REFS, None, _later(journey_start, d.due), (), None
     if d.repeat is None:
         return (
             True,
@@ -144,13 +151,13 @@ def _draft(
             by_evidence,
             evidence,
             source,
-            journey_start + d.due,
+            _later(journey_start, d.due),
             (by_evidence,) if by_evidence else (),
             None,
         )
     # Reached before: due again repeat_days after the latest occurrence, and
     # reached only while that date has not passed.
-    due = occurrences[-1] + d.repeat
+    due = _later(occurrences[-1], d.repeat)
     return due >= as_of, occurrences, None, _NO_REFS, source, due, (), occurrences[-1]
 
 
@@ -184,9 +191,9 @@ def _repeating_by_evidence(
         held_on, evidence = day, refs
     occurrences = tuple(sorted({*by_evidence, *(e[0] for e in listed)}))
     if not occurrences:
-        return False, (), None, _NO_REFS, None, journey_start + d.due, (), None
+        return False, (), None, _NO_REFS, None, _later(journey_start, d.due), (), None
     shown = max(occurrences[-1], held_on) if held_on is not None else occurrences[-1]
-    due = shown + d.repeat
+    due = _later(shown, d.repeat)
     return due >= as_of, occurrences, held_on, evidence, source, due, tuple(by_evidence), shown
 
 

@@ -103,11 +103,14 @@ def trend_dates(as_of: date, months: int = TREND_MONTHS) -> tuple[date, ...]:
     """The last day of each of the ``months`` months ending with ``as_of``'s
     month, except that the last point is ``as_of`` itself (the month is not
     over yet): 2026-11-01 gives 2025-12-31, 2026-01-31, ... 2026-10-31,
-    2026-11-01."""
+    2026-11-01. Month ends before the calendar starts (year 1) are left
+    out: the trend is shorter, never an error."""
     points = []
     for back in range(months - 1, 0, -1):
         year, month = divmod(as_of.year * 12 + as_of.month - 1 - back, 12)
         month += 1
+        if year < 1:
+            continue
         points.append(date(year, month, calendar.monthrange(year, month)[1]))
     if months > 0:
         points.append(as_of)

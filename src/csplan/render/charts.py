@@ -123,6 +123,8 @@ def _month_ticks(start: date, end: date, scale: _Scale) -> tuple[Tick, ...]:
     while True:
         month += 1
         if month > 12:
+            if year == date.max.year:
+                break  # the calendar ends: no tick past 9999-12-31
             year, month = year + 1, 1
         tick = date(year, month, 1)
         if tick > end:

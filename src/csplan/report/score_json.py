@@ -49,11 +49,18 @@ def write(
     Python's slow pure-Python encoder and holding every score costs memory.
     Both give the same data in the same order."""
     if not compact:
-        json.dump(document(list(scores), ws, as_of), stream, indent=2, ensure_ascii=False)
+        # allow_nan=False: NaN and Infinity are not JSON. The model refuses them
+        # on input; should one still arise, this is an internal error, not a
+        # file other tools cannot parse.
+        json.dump(
+            document(list(scores), ws, as_of), stream, indent=2, ensure_ascii=False, allow_nan=False
+        )
         stream.write("\n")
         return
     # The data is a tree: no need for the encoder's cycle check.
-    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    encoder = json.JSONEncoder(
+        ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=False
+    )
     encode = encoder.encode
     head = {"schema_version": SCHEMA_VERSION, "as_of": as_of.isoformat()}
     stream.write(encode(head)[:-1] + ',"accounts":[')

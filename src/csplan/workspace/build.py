@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 import types
 import typing
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, create_model
 
 from csplan.findings import Finding, PathPart, SourceRef, did_you_mean, make
-from csplan.model import KINDS, Document
+from csplan.model import KINDS, MAX_NUMBER, Document
 
 _MISSING = object()
 
@@ -152,6 +153,24 @@ def _field_name(path: list[Any]) -> str:
     return "value"
 
 
+_RANGE = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
+
+
+def _huge(value: int) -> bool:
+    return abs(value) > MAX_NUMBER
+
+
+def _yaml_number(value: Any) -> str:
+    """A number as written in YAML (.nan, -.inf), a huge one by its size."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**20:
+        # str() of an int past 4300 digits raises; the size is what matters.
+        digits = len(f"{abs(value):x}") * 4 * 0.30103
+        return f"a number of about {int(digits) + 1} digits"
+    return str(value)
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "empty"
@@ -214,8 +233,19 @@ def _one(
         return make(
             "CSP105", at, f"'{field}' must be one of {expected}, not {_describe(value)}", hint
         )
-    if kinds & {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        return make("CSP106", at, f"'{field}' {first['msg'].lower()}, not {value}", None)
+    if "finite_number" in kinds or (
+        isinstance(value, float) and not math.isfinite(value) and "float_type" not in kinds
+    ):
+        return make(
+            "CSP106",
+            at,
+            f"'{field}' must be a finite number, not {_yaml_number(value)}",
+            "write a plain number such as 0.5; .nan and .inf are not figures",
+        )
+    ranged = [e for e in errs if e["type"] in _RANGE]
+    if ranged or (isinstance(value, int) and not isinstance(value, bool) and _huge(value)):
+        msg = ranged[0]["msg"].lower() if ranged else "must be a number a float holds exactly"
+        return make("CSP106", at, f"'{field}' {msg}, not {_yaml_number(value)}", None)
     if "csp_date" in kinds:
         problem = (
             first["msg"]

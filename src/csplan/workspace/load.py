@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 from csplan.findings import Finding, SourceRef, Summary, did_you_mean, make
 from csplan.model import KINDS, Workspace, WorkspaceSettings
 from csplan.results import LoadResult
+from csplan.workspace.bounded import FileTooLarge, NotRegularFile, read_bounded
 from csplan.workspace.build import build_document
-from csplan.workspace.discover import MARKER, find_root, yaml_files
-from csplan.workspace.source import Source, read
+from csplan.workspace.discover import MARKER, find_root, walk
+from csplan.workspace.source import MAX_FILE_BYTES, Source, read
 
 if TYPE_CHECKING:
     from csplan.model import Document
@@ -43,7 +44,10 @@ def read_workspace(path: str | os.PathLike[str] | None = None) -> LoadResult:
 
     documents = 0
     files = [MARKER]
-    for rel in yaml_files(root, list(settings.exclude), settings.templates):
+    found, unreadable = walk(root, list(settings.exclude), settings.templates)
+    for problem in unreadable:
+        findings.append(make("CSP003", SourceRef(problem.path, 0), problem.problem, problem.hint))
+    for rel in found:
         if rel == MARKER:
             continue
         files.append(rel)
@@ -75,15 +79,35 @@ def read_workspace(path: str | os.PathLike[str] | None = None) -> LoadResult:
 
 
 def _read(root: Path, rel: str) -> Source:
+    # Bounded and regular files only: the walk already left FIFOs out, but
+    # the file may have changed since, and csplan.yaml is not walked.
     try:
-        raw = (root / rel).read_bytes()
-    except OSError as exc:
-        source = Source(rel)
-        source.findings.append(
-            make("CSP003", SourceRef(rel, 0), f"cannot read the file: {exc.strerror}")
+        raw = read_bounded(root / rel)
+    except NotRegularFile as exc:
+        return _unread(
+            rel, "CSP003", f"not a regular file: it is {exc.what}", "move it out of the workspace"
         )
-        return source
+    except FileTooLarge as exc:
+        return _unread(
+            rel,
+            "CSP005",
+            f"file is {exc.size // 1024} KiB; the limit is {MAX_FILE_BYTES >> 20} MiB",
+            "split it into smaller files",
+        )
+    except OSError as exc:
+        return _unread(
+            rel,
+            "CSP003",
+            f"cannot read the file: {exc.strerror}",
+            "check its permissions, or exclude it in csplan.yaml",
+        )
     return read(rel, raw)
+
+
+def _unread(rel: str, code: str, message: str, hint: str) -> Source:
+    source = Source(rel)
+    source.findings.append(make(code, SourceRef(rel, 0), message, hint))
+    return source
 
 
 def _settings(marker: Source, findings: list[Finding]) -> WorkspaceSettings | None:

@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING
 from csplan.engine.facts import ExtraObservation
 from csplan.errors import SignalsFileError
 from csplan.findings import Finding, LineRef, did_you_mean, make
+from csplan.model import MAX_NUMBER
+from csplan.workspace.bounded import FileTooLarge, NotRegularFile, read_bounded
+from csplan.workspace.source import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     from csplan.model import Workspace
@@ -76,9 +79,18 @@ def read_signals(path: str | Path, ws: Workspace, display: str | None = None) ->
     read or is not UTF-8 text; problems inside it are collected instead."""
     name = display or str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_bounded(path)
     except FileNotFoundError:
         raise SignalsFileError(f"no such signals file: {path}") from None
+    except NotRegularFile as exc:
+        raise SignalsFileError(
+            f"the signals file {path} is not a regular file: it is {exc.what}"
+        ) from None
+    except FileTooLarge as exc:
+        raise SignalsFileError(
+            f"the signals file {path} is {exc.size // 1024} KiB; the limit is "
+            f"{MAX_FILE_BYTES >> 20} MiB (split it, or pass fewer rows)"
+        ) from None
     except OSError as exc:
         raise SignalsFileError(f"cannot read the signals file {path}: {exc.strerror}") from None
     try:
@@ -210,7 +222,7 @@ def _row(
     if value is None:
         bad = True
         problem(
-            f"'{value_text}' is not a number (or true/false)" if value_text else "empty value",
+            _not_a_value(value_text),
             "write decimals with a point: 0.5" if _DECIMAL_COMMA.match(value_text) else None,
         )
     if bad:
@@ -265,12 +277,35 @@ def _value(text: str) -> int | float | bool | None:
     if lowered in ("true", "false"):
         return lowered == "true"
     if _INT.match(text):
-        return int(text)
+        # Python refuses to parse integers of over 4300 digits (ValueError);
+        # anything past 2**53 would not be exact as a float anyway.
+        if len(text.lstrip("+-")) > 20:
+            return None
+        whole = int(text)
+        return whole if abs(whole) <= MAX_NUMBER else None
     try:
         number = float(text)
     except ValueError:
         return None
-    return number if math.isfinite(number) else None
+    return number if math.isfinite(number) and abs(number) <= MAX_NUMBER else None
+
+
+def _not_a_value(text: str) -> str:
+    """Why ``text`` is no value (``_value`` gave None), naming it."""
+    if not text:
+        return "empty value"
+    shown = text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
+    if _INT.match(text) or _is_float(text):
+        return f"'{shown}' is not a finite number between -2^53 and 2^53"
+    return f"'{shown}' is not a number (or true/false)"
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _signal_names(ws: Workspace) -> set[str]:
