@@ -373,6 +373,13 @@ def test_number_that_is_no_figure_is_a_finding(
     assert f"'{field}'" in found[0]["message"] and shown in found[0]["message"]
 
 
+def test_huge_integer_where_text_is_expected(cli: Callable[..., Any], ws: Path) -> None:
+    # Past 4300 digits Python refuses to print an int: the message must not.
+    edit(ws, ACCOUNT, "name: Brennan Motors", "name: " + "9" * 5000)
+    hit = one(findings(cli, ws), "CSP103", ACCOUNT)
+    assert "'name' must be text, not a number of about 5001 digits" in hit["message"]
+
+
 def test_band_min_nan_is_a_finding(cli: Callable[..., Any], ws: Path) -> None:
     (ws / "csplan.yaml").write_text(
         (ws / "csplan.yaml").read_text(encoding="utf-8")

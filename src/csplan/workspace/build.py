@@ -177,7 +177,8 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"true/false ({str(value).lower()})"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        shown = _yaml_number(value)
+        return shown if shown.startswith("a number") else f"the number {shown}"
     if isinstance(value, str):
         return f"the text '{value}'" if len(value) < 40 else "text"
     if isinstance(value, list):
@@ -243,7 +244,10 @@ def _one(
             "write a plain number such as 0.5; .nan and .inf are not figures",
         )
     ranged = [e for e in errs if e["type"] in _RANGE]
-    if ranged or (isinstance(value, int) and not isinstance(value, bool) and _huge(value)):
+    numeric = kinds <= _RANGE | {"float_type", "int_type"}
+    if ranged or (
+        numeric and isinstance(value, int) and not isinstance(value, bool) and _huge(value)
+    ):
         msg = ranged[0]["msg"].lower() if ranged else "must be a number a float holds exactly"
         return make("CSP106", at, f"'{field}' {msg}, not {_yaml_number(value)}", None)
     if "csp_date" in kinds:
@@ -279,7 +283,9 @@ def _wrong_type(at: SourceRef, field: str, value: Any, errs: list[dict[str, Any]
         expected = " or ".join(words) if words else errs[0]["msg"].lower()
     hint = None
     if "text" in expected and isinstance(value, int | float | bool) and not isinstance(value, bool):
-        hint = f'quote it: {field}: "{value}"'
+        # str() of an int past 4300 digits raises, and the text would be unreadable.
+        shown = value if abs(value) <= 10**20 else "..."
+        hint = f'quote it: {field}: "{shown}"'
     elif "text" in expected and isinstance(value, bool):
         hint = f'quote it: {field}: "{str(value).lower()}"'
     elif expected == "true or false" and isinstance(value, str):
