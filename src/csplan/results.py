@@ -258,3 +258,133 @@ class LoadResult:
     @property
     def ok(self) -> bool:
         return self.summary.errors == 0
+
+
+# --- csplan diff (SPEC section 7) ---------------------------------------------
+
+
+@dataclass(slots=True)
+class Side:
+    """One account's headline figures on one side of a diff."""
+
+    segment: str
+    attainment: float
+    band: str
+    success_gap: float
+    route: str
+    outcome_progress: float | None
+    ax_coverage: float
+    icp_fit: float | None
+    started: bool
+    outcome: str | None  # the desired outcome in force (its RequiredOutcome id)
+    arr: float | int | None
+
+
+@dataclass(slots=True)
+class MeasureChange:
+    """A measure whose score changed, or that exists on one side only: the
+    engine's measure on each side (None where it does not exist)."""
+
+    kind: str
+    ref: str
+    before: MeasureScore | None
+    after: MeasureScore | None
+
+
+@dataclass(slots=True)
+class ComponentChange:
+    """A component's contribution p_c = 100 w_c min(a_c, d_c) / sum_k w_k d_k
+    to attainment on each side; the changes of all eight add up to the
+    change of attainment (less ``unattributed``)."""
+
+    name: str
+    before: float
+    after: float
+    measures: tuple[MeasureChange, ...] = ()
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+
+@dataclass(slots=True)
+class MilestoneChanges:
+    reached: tuple[str, ...] = ()  # reached after, not before
+    lapsed: tuple[str, ...] = ()  # reached before, not after
+    overdue: tuple[str, ...] = ()  # overdue after, not before
+    recovered: tuple[str, ...] = ()  # overdue before, not after
+
+
+@dataclass(slots=True)
+class PlayChanges:
+    added: tuple[Play, ...] = ()
+    removed: tuple[Play, ...] = ()
+
+
+@dataclass(slots=True)
+class AccountDiff:
+    """How one account moved between the two states of a diff."""
+
+    id: str
+    name: str
+    status: Literal["changed", "unchanged", "added", "removed"]
+    before: Side | None
+    after: Side | None
+    change: float | None  # attainment after - before; None when added or removed
+    configuration: float | None  # S(W, to) - S(W_base, to); None without a base
+    evidence: float | None  # S(W_base, to) - S(W_base, from); None without two dates
+    unattributed: float  # the part of the change the components do not explain
+    components: tuple[ComponentChange, ...]
+    milestones: MilestoneChanges
+    plays: PlayChanges
+    source: SourceRef | None  # the account's document (after side, else before)
+    before_score: AccountScore | None = None
+    after_score: AccountScore | None = None
+
+    @property
+    def band_changed(self) -> bool:
+        return (
+            self.before is not None
+            and self.after is not None
+            and self.before.band != self.after.band
+        )
+
+
+@dataclass(slots=True)
+class PathChange:
+    """A key path whose value differs: ``components.outcomes.weight``,
+    ``milestones[registrations-up-20].due_days`` (list items with an id are
+    named by it, others by position). ``None`` where the key is missing."""
+
+    path: str
+    before: Any
+    after: Any
+
+
+@dataclass(slots=True)
+class DocumentChange:
+    kind: str
+    id: str
+    change: Literal["added", "removed", "modified"]
+    paths: tuple[PathChange, ...] = ()
+
+
+@dataclass(slots=True)
+class DiffSummary:
+    accounts: int
+    changed: int
+    added: int
+    removed: int
+    band_changes: int
+
+
+@dataclass(slots=True)
+class Diff:
+    """``csplan diff``: before = S(W_base, from), after = S(W, to)."""
+
+    from_date: date
+    to_date: date
+    base: str | None  # the revision or folder compared with, as the user gave it
+    configuration: tuple[DocumentChange, ...] | None  # None without a base
+    accounts: tuple[AccountDiff, ...]  # in id order
+    summary: DiffSummary
