@@ -27,7 +27,7 @@ from csplan.findings import did_you_mean
 if TYPE_CHECKING:
     from csplan.engine import AccountScore, ExtraObservation, Scorer
     from csplan.model import Workspace
-    from csplan.results import LoadResult
+    from csplan.results import AccountDiff, LoadResult
     from csplan.workspace.signals_csv import SignalsFile
 
 Signals = Mapping[str, Mapping[str, Sequence["ExtraObservation"]]]
@@ -45,14 +45,14 @@ def load_workspace(path: str | os.PathLike[str] | None = None) -> LoadResult:
     Raises :class:`~csplan.errors.WorkspaceNotFound` when there is no
     workspace; every problem inside one is a finding."""
     from csplan.checks import run_checks
+    from csplan.results import LoadResult
     from csplan.workspace.load import locate_findings, read_workspace
 
-    result = read_workspace(path)
-    result.findings.extend(run_checks(result.workspace))
-    locate_findings(result.workspace, result.findings)
-    summary = result.summary
-    summary.errors = sum(1 for f in result.findings if f.severity == "error")
-    summary.warnings = len(result.findings) - summary.errors
+    read = read_workspace(path)
+    ws = read.workspace
+    result = LoadResult(ws, read.findings, read.summary, lambda f: locate_findings(ws, f))
+    result.add(run_checks(ws))
+    result.count()
     return result
 
 
@@ -151,6 +151,34 @@ def make_scorer(ws: Workspace, signals: Signals | None = None) -> Scorer:
     from csplan.engine import Scorer
 
     return Scorer(ws, signals)
+
+
+def since(
+    ws: Workspace,
+    account_id: str,
+    since: _dt.date,
+    as_of: _dt.date,
+    signals: Signals | None = None,
+) -> AccountDiff:
+    """What moved for one account of a loaded, valid workspace between
+    ``since`` and ``as_of`` (``score --explain --since``, the internal
+    review's "since last month"): SPEC section 7's diff of the account with
+    itself at two dates, so all of the change is evidence.
+
+    Raises :class:`~csplan.errors.UnknownAccount` for an id ``ws`` does not
+    hold, ValueError when ``since`` is after ``as_of``."""
+    from csplan.engine.diff import compare_account
+
+    if since > as_of:
+        raise ValueError(f"the earlier date {since} is after {as_of}")
+    [account] = resolve_ids(ws, [account_id])
+    scorer = make_scorer(ws, signals)
+    return compare_account(
+        scorer.score(account, since),
+        scorer.score(account, as_of),
+        has_base=False,
+        two_dates=since != as_of,
+    )
 
 
 def scorable_part(result: LoadResult) -> tuple[Workspace, list[str]]:

@@ -13,6 +13,7 @@ cannot).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
@@ -245,15 +246,44 @@ class TrendPoint:
     success_gap: float
 
 
-@dataclass
 class LoadResult:
     """What :func:`csplan.load_workspace` returns: the model (even when some
     documents had errors: those are in it as partial documents, or left out
-    when not even their id can be read) and every finding, located."""
+    when not even their id can be read) and every finding.
 
-    workspace: Workspace
-    findings: list[Finding]
-    summary: Summary
+    Findings are located (line, column) and put in file order when they are
+    first read: a command that only needs to know whether there are errors
+    (``score``, ``render`` on a valid workspace with warnings) never pays for
+    finding the position of a warning it does not print."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        findings: list[Finding],
+        summary: Summary,
+        locate: Callable[[list[Finding]], None] | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.summary = summary
+        self._findings = findings
+        self._locate = locate
+
+    @property
+    def findings(self) -> list[Finding]:
+        if self._locate is not None:
+            locate, self._locate = self._locate, None
+            locate(self._findings)
+        return self._findings
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        """Add findings (located, like the others, when first read)."""
+        self._findings.extend(findings)
+
+    def count(self) -> None:
+        """Count errors and warnings into the summary."""
+        errors = sum(1 for f in self._findings if f.severity == "error")
+        self.summary.errors = errors
+        self.summary.warnings = len(self._findings) - errors
 
     @property
     def ok(self) -> bool:
