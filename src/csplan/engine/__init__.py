@@ -8,6 +8,7 @@ a date and optional extra observations. No I/O, no clock.
 
 from __future__ import annotations
 
+from csplan.engine.diff import compare_account, contributions, side, summarize, worst_drop
 from csplan.engine.facts import ExtraObservation, ExtraSignals
 from csplan.engine.score import Scorer, score_account, score_accounts, trend, trend_dates
 from csplan.findings import LineRef
@@ -21,8 +22,13 @@ __all__ = [
     "LineRef",
     "Scorer",
     "TrendPoint",
+    "compare_account",
+    "contributions",
     "score_account",
     "score_accounts",
+    "side",
+    "summarize",
     "trend",
     "trend_dates",
+    "worst_drop",
 ]
