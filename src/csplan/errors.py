@@ -30,3 +30,8 @@ class SignalsFileError(CsplanError):
 
 class RenderError(CsplanError):
     """A template failed, or output could not be written."""
+
+
+class RevisionError(CsplanError):
+    """A git revision that cannot be read: no repository, an unknown
+    revision, no git (CLI exit code 2)."""

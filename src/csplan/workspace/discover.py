@@ -80,6 +80,30 @@ def yaml_files(root: Path, exclude: list[str], templates: str | None) -> list[st
     return walk(root, exclude, templates)[0]
 
 
+def _skipped(child: str, name: str, exclude: list[str]) -> bool:
+    # Hidden files and folders, and excluded paths: one rule for the walk on
+    # disk and for files read from memory (a git revision).
+    return name.startswith(".") or bool(exclude and excluded(child, exclude))
+
+
+def counts(relpath: str, exclude: list[str], templates: str | None) -> bool:
+    """Whether the workspace reads the file at ``relpath`` (a POSIX path
+    relative to the root), by the rules :func:`walk` applies on disk: no
+    hidden file or folder on the way, not below the templates folder, not
+    excluded, and named *.yaml or *.yml. For files that are not on disk."""
+    parts = relpath.split("/")
+    if not relpath.endswith(SUFFIXES) or any(p in ("", ".", "..") for p in parts):
+        return False
+    skip_dir = Path(templates).as_posix().strip("/") if templates else None
+    for depth, name in enumerate(parts, 1):
+        child = "/".join(parts[:depth])
+        if _skipped(child, name, exclude):
+            return False
+        if depth < len(parts) and child == skip_dir:
+            return False
+    return True
+
+
 @dataclass
 class Unreadable:
     """Something under the workspace that cannot be read: a folder that
@@ -142,10 +166,8 @@ def walk(
             continue
         for entry in entries:
             name = entry.name
-            if name.startswith("."):
-                continue
             child = f"{rel}/{name}" if rel else name
-            if exclude and excluded(child, exclude):
+            if _skipped(child, name, exclude):
                 continue
             try:
                 if entry.is_symlink():

@@ -5,6 +5,7 @@ reports problems as :class:`~csplan.findings.Finding` objects."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -13,7 +14,7 @@ from csplan.model import KINDS, Workspace, WorkspaceSettings
 from csplan.results import LoadResult
 from csplan.workspace.bounded import FileTooLarge, NotRegularFile, read_bounded
 from csplan.workspace.build import build_document
-from csplan.workspace.discover import MARKER, find_root, walk
+from csplan.workspace.discover import MARKER, Unreadable, counts, find_root, walk
 from csplan.workspace.source import MAX_FILE_BYTES, Source, read
 
 if TYPE_CHECKING:
@@ -31,11 +32,45 @@ def read_workspace(path: str | os.PathLike[str] | None = None) -> LoadResult:
     workspace; every problem inside one is a finding."""
 
     root = find_root(path)
-    findings: list[Finding] = []
-    sources: dict[str, Source] = {}
-
     marker = _read(root, MARKER)
-    sources[MARKER] = marker
+
+    def files(settings: WorkspaceSettings) -> tuple[list[str], list[Unreadable]]:
+        return walk(root, list(settings.exclude), settings.templates)
+
+    return _load(root, marker, files, lambda rel: _read(root, rel))
+
+
+def read_workspace_files(root: Path, files: Mapping[str, bytes]) -> LoadResult | None:
+    """Read a workspace from memory (a git revision's files, say): ``files``
+    maps POSIX paths relative to the workspace root to their bytes. The
+    same rules as on disk decide which files count (hidden files and
+    folders, the templates folder and ``exclude`` left out; *.yaml and
+    *.yml only), and findings and positions come from the text alone:
+    ``root`` is only the workspace's name and where it is shown.
+
+    None when ``files`` holds no csplan.yaml: there is no workspace there
+    (a revision before the workspace existed), which is not an error."""
+    if MARKER not in files:
+        return None
+    marker = read(MARKER, files[MARKER])
+
+    def found(settings: WorkspaceSettings) -> tuple[list[str], list[Unreadable]]:
+        exclude, templates = list(settings.exclude), settings.templates
+        return sorted(rel for rel in files if counts(rel, exclude, templates)), []
+
+    return _load(root, marker, found, lambda rel: read(rel, files[rel]))
+
+
+def _load(
+    root: Path,
+    marker: Source,
+    found: Callable[[WorkspaceSettings], tuple[list[str], list[Unreadable]]],
+    read_file: Callable[[str], Source],
+) -> LoadResult:
+    # Shared by the disk and the in-memory readers: ``found`` lists the files
+    # that count once the settings (exclude, templates) are known.
+    findings: list[Finding] = []
+    sources: dict[str, Source] = {MARKER: marker}
     settings_doc = _settings(marker, findings)
     settings = settings_doc or WorkspaceSettings.model_construct(
         kind="Workspace", name=root.name, vendor=""
@@ -44,14 +79,14 @@ def read_workspace(path: str | os.PathLike[str] | None = None) -> LoadResult:
 
     documents = 0
     files = [MARKER]
-    found, unreadable = walk(root, list(settings.exclude), settings.templates)
+    listed, unreadable = found(settings)
     for problem in unreadable:
         findings.append(make("CSP003", SourceRef(problem.path, 0), problem.problem, problem.hint))
-    for rel in found:
+    for rel in listed:
         if rel == MARKER:
             continue
         files.append(rel)
-        sources[rel] = _read(root, rel)
+        sources[rel] = read_file(rel)
     ws.sources = sources
     for rel in files:
         source = sources[rel]
