@@ -251,14 +251,18 @@ def _identity(d: _Draft) -> None:
 
 
 def _desired_outcomes(d: _Draft) -> list[str]:
-    """The map's outcome from the start, sometimes a new destination later;
-    returns the metric signals they read."""
+    """The map's outcome from the start, sometimes a bolder destination later
+    (the same required outcome, a higher target: a different one would be
+    SPEC v1.2's CSP307, and this portfolio is clean); returns the metric
+    signals they read."""
     rng = d.rng
     first = d.catalog.maps[d.segments("milestone_map")[-1]]["outcome"]
     entries = [(d.start, first, 0.5, 0.9, None)]
     if (AS_OF - d.start).days > 150 and rng.random() < 0.25:
         since = _day(rng, *d.days(90, AS_OF - dt.timedelta(days=30)))
-        entries.append((since, rng.choice(list(d.catalog.metrics)), 0.7, 1.0, "reason"))
+        # The random draw stays, so every account after this one is as before.
+        rng.choice(list(d.catalog.metrics))
+        entries.append((since, first, 0.7, 1.0, "reason"))
     d.lines.append("desired_outcomes:")
     for since, outcome, reach_low, reach_high, reason in entries:
         low, high, _ = _scale(d.catalog.metrics[outcome], d.segment)
