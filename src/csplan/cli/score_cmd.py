@@ -52,6 +52,12 @@ def score(
     explain: bool = typer.Option(
         False, "--explain", help="Show every figure with its evidence, file and line."
     ),
+    since: str | None = typer.Option(
+        None,
+        "--since",
+        help="With --explain: also say what moved since this date YYYY-MM-DD.",
+        show_default=False,
+    ),
     trend: bool = typer.Option(
         False, "--trend", help="Add the scores at month ends over the last 12 months."
     ),
@@ -104,6 +110,7 @@ def score(
     if fail_under is not None and not 0 <= fail_under <= 100:
         fail(f"--fail-under takes an attainment from 0 to 100, not {fail_under:g}", 2)
     day = parse_as_of(as_of)
+    since_day = _since_date(since, explain, day)
     skipped: list[str] | None = None  # None: the workspace has no errors
     if keep_going:
         ws, skipped = _keep_going(load(workspace))
@@ -118,17 +125,20 @@ def score(
     except UnknownAccount as exc:
         fail(str(exc), 2)
     extra = read_signals_option(signals, ws)
-    scored = _report(
-        ws,
-        ids,
-        day,
-        extra,
-        format,
-        explain=explain,
-        with_trend=trend,
-        detail=not all_accounts and len(ids) == 1,
-        sort=sort,
-    )
+    if since_day is not None:
+        scored = _explain_since(ws, ids, since_day, day, extra)
+    else:
+        scored = _report(
+            ws,
+            ids,
+            day,
+            extra,
+            format,
+            explain=explain,
+            with_trend=trend,
+            detail=not all_accounts and len(ids) == 1,
+            sort=sort,
+        )
     failed = False
     if fail_under is not None:
         # Not-started accounts are left out of the gate (SPEC section 9).
@@ -157,6 +167,51 @@ def score(
         failed = True
     if failed:
         raise typer.Exit(1)
+
+
+def _since_date(value: str | None, explain: bool, day: _dt.date) -> _dt.date | None:
+    """``--since``: a date on or before the scoring date, with --explain only."""
+    from csplan.cli.common import fail, parse_as_of
+
+    if value is None:
+        return None
+    if not explain:
+        fail("--since adds to the explanation: pass --explain as well", 2)
+    try:
+        since_day = parse_as_of(value)
+    except typer.BadParameter as exc:
+        raise typer.BadParameter(str(exc), param_hint="--since") from None
+    if since_day > day:
+        fail(
+            f"--since {since_day} is after the scoring date {day}: "
+            "pass an earlier --since or a later --as-of",
+            2,
+        )
+    return since_day
+
+
+def _explain_since(
+    ws: Workspace, ids: list[str], since_day: _dt.date, day: _dt.date, extra: Signals | None
+) -> list[tuple[str, float, bool]]:
+    """--explain --since: each account's explanation, then what moved;
+    returns (account id, attainment, started) of every account."""
+    from csplan.api import prefetch_evidence
+    from csplan.api import since as since_diff
+    from csplan.report.score_explain import explain, explain_since
+
+    scored: list[tuple[str, float, bool]] = []
+    stop = prefetch_evidence(ws, ids)
+    try:
+        for i, account in enumerate(ids):
+            diff = since_diff(ws, account, since_day, day, extra)
+            score = diff.after_score
+            assert score is not None  # the same account on both dates
+            scored.append((score.id, score.engagement.attainment, score.started))
+            text = explain(score, ws) + "\n" + explain_since(diff, ws, since_day)
+            sys.stdout.write(("\n" if i else "") + text)
+    finally:
+        stop()
+    return scored
 
 
 def _keep_going(result: LoadResult) -> tuple[Workspace, list[str] | None]:

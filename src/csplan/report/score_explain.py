@@ -8,6 +8,7 @@ arithmetic of each formula of SPEC section 4.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from csplan.findings import SourceRef
@@ -15,7 +16,13 @@ from csplan.wording import RISK_GAPS, component_label, fmt
 
 if TYPE_CHECKING:
     from csplan.model import Workspace
-    from csplan.results import AccountScore, ComponentScore, MeasureScore, MilestoneState
+    from csplan.results import (
+        AccountDiff,
+        AccountScore,
+        ComponentScore,
+        MeasureScore,
+        MilestoneState,
+    )
 
 
 def explain(score: AccountScore, ws: Workspace) -> str:
@@ -274,3 +281,78 @@ def _plays(score: AccountScore, ws: Workspace) -> Iterator[str]:
             yield f"  risk: {p.play} - required element {p.ref} is missing"
         else:
             yield f"  risk: {p.play} - among the {RISK_GAPS} biggest engagement gaps"
+
+
+def explain_since(diff: AccountDiff, ws: Workspace, since: date) -> str:
+    """``score --explain --since``: what moved for the account between
+    ``since`` and the scoring date (SPEC section 7 on one workspace), as the
+    text that follows its explanation."""
+    from csplan.wording import printable
+
+    return printable("\n".join(_since(diff, ws, since)) + "\n")
+
+
+def _since(diff: AccountDiff, ws: Workspace, since: date) -> Iterator[str]:
+    from csplan.report.diff import signed
+
+    yield f"Since {since}"
+    before, after = diff.before, diff.after
+    if diff.status == "unchanged" or before is None or after is None:
+        yield "  nothing moved: every figure, measure, milestone and play is as it was"
+        return
+    change = after.attainment - before.attainment if diff.change is None else diff.change
+    band = (
+        f"band {before.band} -> {after.band}"
+        if before.band != after.band
+        else f"band {after.band} (unchanged)"
+    )
+    yield (
+        f"  attainment {before.attainment:.2f} -> {after.attainment:.2f} "
+        f"({signed(change, 2)}), {band}"
+    )
+    for label, old, new in (
+        ("segment", before.segment, after.segment),
+        ("route", before.route, after.route),
+    ):
+        if old != new:
+            yield f"  {label} {old} -> {new}"
+    if before.success_gap != after.success_gap:
+        yield f"  success gap {before.success_gap:.1f} -> {after.success_gap:.1f} points"
+    for c in diff.components:
+        if c.change == 0 and not c.measures:
+            continue
+        yield (
+            f"  {component_label(c.name)} {signed(c.change, 2)} "
+            f"(contributes {c.before:.2f} -> {c.after:.2f} of the attainment)"
+        )
+        for m in c.measures:
+            yield f"    {m.kind} {m.ref} {_score(m.before)} -> {_score(m.after)}"
+            yield f"      before: {_evidence(m.before, ws)}"
+            yield f"      after:  {_evidence(m.after, ws)}"
+    if abs(diff.unattributed) > 1e-9:
+        yield (
+            f"  {signed(diff.unattributed, 2)} not explained by components: one side desires"
+            " nothing, so its attainment is 100 by definition"
+        )
+    ms = diff.milestones
+    for label, ids in (
+        ("milestones reached", ms.reached),
+        ("milestones lapsed", ms.lapsed),
+        ("milestones now overdue", ms.overdue),
+        ("milestones no longer overdue", ms.recovered),
+    ):
+        if ids:
+            yield f"  {label}: {', '.join(ids)}"
+    for label, plays in (("play added", diff.plays.added), ("play removed", diff.plays.removed)):
+        for p in plays:
+            yield f"  {label} ({p.type}): {p.play}"
+
+
+def _score(m: MeasureScore | None) -> str:
+    return "not measured" if m is None else f"{m.score:.2f}"
+
+
+def _evidence(m: MeasureScore | None, ws: Workspace) -> str:
+    if m is None:
+        return "the measure is not in the engagement model on this side"
+    return f"{m.evidence}{_at(ws, m.source)}"
