@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import astuple
+from typing import Any
 
+from csplan.engine.engagement import PRECISION
 from csplan.results import (
     AccountDiff,
     AccountScore,
@@ -146,8 +149,8 @@ def compare_account(
     before_side = side(before)
     after_side = side(after)
     changed = (
-        before_side != after_side
-        or any(c.before != c.after or c.measures for c in components)
+        _rounded(astuple(before_side)) != _rounded(astuple(after_side))
+        or any(_differ(c.before, c.after) or c.measures for c in components)
         or any((milestones.reached, milestones.lapsed, milestones.overdue, milestones.recovered))
         or bool(plays.added or plays.removed)
     )
@@ -184,8 +187,9 @@ def summarize(accounts: Sequence[AccountDiff]) -> DiffSummary:
 
 def worst_drop(accounts: Iterable[AccountDiff], max_drop: float) -> tuple[AccountDiff, ...]:
     """``--max-drop N``: the accounts whose attainment fell by more than
-    ``max_drop`` points (after − before < −N), largest fall first (ties in id
-    order). Added and removed accounts are left out, and so are accounts not
+    ``max_drop`` points (after − before < −N, the change rounded to the
+    engine's precision so that float noise never trips the gate), largest
+    fall first (ties in id order). Added and removed accounts are left out, and so are accounts not
     started on either side (SPEC sections 7 and 9): their score is not yet
     a judgement of the account."""
     falls = [
@@ -196,13 +200,24 @@ def worst_drop(accounts: Iterable[AccountDiff], max_drop: float) -> tuple[Accoun
         and a.after is not None
         and a.before.started
         and a.after.started
-        and a.change < -max_drop
+        and round(a.change, PRECISION) < -max_drop
     ]
     falls.sort(key=lambda a: (a.change, a.id))
     return tuple(falls)
 
 
 # --- the parts of compare_account ---------------------------------------------
+
+
+def _differ(a: float, b: float) -> bool:
+    """Figures differ when they still differ rounded to the engine's
+    precision: the same figure computed another way (every weight doubled)
+    is not a change, whatever the float noise."""
+    return round(a, PRECISION) != round(b, PRECISION)
+
+
+def _rounded(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(round(v, PRECISION) if isinstance(v, float) else v for v in values)
 
 
 def _desired(engagement: Engagement) -> float:
