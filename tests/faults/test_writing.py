@@ -527,6 +527,46 @@ def test_file_name_that_is_not_utf8(ws: Path, fmt: str) -> None:
         json.loads(text)
 
 
+def test_score_json_with_a_file_name_that_is_not_utf8(ws: Path) -> None:
+    import io
+    import json
+
+    from csplan.api import load_workspace, score, to_date
+    from csplan.report import score_json
+
+    account = next((ws / "accounts").glob("*.yaml"))
+    os.rename(account, os.fsencode(ws / "accounts") + b"/bad\xff.yaml")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "csplan",
+            "score",
+            "--all",
+            "-w",
+            str(ws),
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode("utf-8")  # valid UTF-8: no raw byte
+    assert "bad\\\\xff.yaml" in text
+    json.loads(text)
+    # A portfolio's JSON is written compactly, one account at a time: same rule.
+    loaded = load_workspace(ws)
+    out = io.StringIO()
+    score_json.write(
+        score(loaded, as_of=AS_OF), loaded.workspace, to_date(AS_OF), out, compact=True
+    )
+    assert "bad\\\\xff.yaml" in out.getvalue()
+    out.getvalue().encode("utf-8")
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("args", [["score", "--all"], ["validate"], ["schema"]])
 def test_stdout_on_a_full_device(ws: Path, args: list[str]) -> None:

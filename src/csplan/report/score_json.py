@@ -19,6 +19,7 @@ from csplan.results import (
     MeasureScore,
     Play,
 )
+from csplan.wording import json_safe
 
 if TYPE_CHECKING:
     from csplan.model import Workspace
@@ -52,10 +53,10 @@ def write(
         # allow_nan=False: NaN and Infinity are not JSON. The model refuses them
         # on input; should one still arise, this is an internal error, not a
         # file other tools cannot parse.
-        json.dump(
-            document(list(scores), ws, as_of), stream, indent=2, ensure_ascii=False, allow_nan=False
+        text = json.dumps(
+            document(list(scores), ws, as_of), indent=2, ensure_ascii=False, allow_nan=False
         )
-        stream.write("\n")
+        stream.write(json_safe(text) + "\n")
         return
     # The data is a tree: no need for the encoder's cycle check.
     encoder = json.JSONEncoder(
@@ -67,7 +68,7 @@ def write(
     for i, score in enumerate(scores):
         if i:
             stream.write(",")
-        stream.write(encode(to_dict(score, ws)))
+        stream.write(json_safe(encode(to_dict(score, ws))))
     stream.write("]}\n")
 
 
