@@ -20,6 +20,19 @@ class WorkspaceInvalid(CsplanError):
         self.result = result
 
 
+class SideInvalid(WorkspaceInvalid):
+    """One side of a diff has errors: ``side`` says which ("base HEAD~1",
+    "working tree")."""
+
+    def __init__(self, side: str, result: object) -> None:
+        super().__init__(result)
+        self.side = side
+
+
+class DiffUsageError(CsplanError):
+    """Dates of a diff that do not make sense (CLI exit code 2)."""
+
+
 class UnknownAccount(CsplanError):
     """An account id on the command line that the workspace does not hold."""
 

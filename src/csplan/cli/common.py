@@ -76,8 +76,9 @@ def load_valid(workspace: Path | None) -> LoadResult:
     return result
 
 
-def parse_as_of(value: str | None) -> _dt.date:
-    """``--as-of``: an ISO date, or today when omitted."""
+def parse_as_of(value: str | None, option: str = "--as-of") -> _dt.date:
+    """``--as-of`` (or another date ``option``): an ISO date, or today when
+    omitted."""
     if value is None:
         return _dt.date.today()
     from csplan.model import strict_date
@@ -85,4 +86,4 @@ def parse_as_of(value: str | None) -> _dt.date:
     try:
         return strict_date(value)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--as-of") from None
+        raise typer.BadParameter(str(exc), param_hint=option) from None
