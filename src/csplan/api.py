@@ -27,7 +27,7 @@ from csplan.findings import did_you_mean
 if TYPE_CHECKING:
     from csplan.engine import AccountScore, ExtraObservation, Scorer
     from csplan.model import Workspace
-    from csplan.results import AccountDiff, LoadResult
+    from csplan.results import AccountDiff, Diff, LoadResult
     from csplan.workspace.signals_csv import SignalsFile
 
 Signals = Mapping[str, Mapping[str, Sequence["ExtraObservation"]]]
@@ -44,11 +44,18 @@ def load_workspace(path: str | os.PathLike[str] | None = None) -> LoadResult:
 
     Raises :class:`~csplan.errors.WorkspaceNotFound` when there is no
     workspace; every problem inside one is a finding."""
+    from csplan.workspace.load import read_workspace
+
+    return _checked(read_workspace(path))
+
+
+def _checked(read: LoadResult) -> LoadResult:
+    """A workspace as read, with the checks across documents run, counted,
+    and its findings located when first read."""
     from csplan.checks import run_checks
     from csplan.results import LoadResult
-    from csplan.workspace.load import locate_findings, read_workspace
+    from csplan.workspace.load import locate_findings
 
-    read = read_workspace(path)
     ws = read.workspace
     result = LoadResult(ws, read.findings, read.summary, lambda f: locate_findings(ws, f))
     result.add(run_checks(ws))
@@ -196,6 +203,120 @@ def prefetch_evidence(ws: Workspace, account_ids: Iterable[str]) -> Callable[[],
     from csplan.workspace.prefetch import prefetch_positions
 
     return prefetch_positions(ws, (ws.accounts[a].source.file for a in account_ids))
+
+
+# --- diff -------------------------------------------------------------------
+
+
+def diff(
+    workspace: str | os.PathLike[str] | None = None,
+    account_ids: Iterable[str] | None = None,
+    *,
+    base: str | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    from_date: _dt.date | str | None = None,
+    to_date_: _dt.date | str | None = None,
+    as_of: _dt.date | str | None = None,
+    signals: str | os.PathLike[str] | Signals | None = None,
+) -> tuple[Diff, Workspace | None, Workspace]:
+    """``csplan diff`` (SPEC section 7): before = S(W_base, from), after =
+    S(W, to), for ``account_ids`` (default: every account of both sides).
+
+    W is the workspace at ``workspace``; W_base is it as it was at git
+    revision ``base``, the workspace in folder ``base_dir``, or W itself.
+    Without dates both are ``as_of`` (default today); ``from_date`` alone
+    compares with ``as_of``. Returns the diff and the two workspaces (the
+    base one None when ``base`` has no workspace: every account is added),
+    which reporters need to name the file and line of evidence.
+
+    Raises :class:`~csplan.errors.SideInvalid` naming the side with errors,
+    :class:`~csplan.errors.RevisionError`, :class:`~csplan.errors.UnknownAccount`
+    for an id neither side holds, :class:`~csplan.errors.DiffUsageError` for
+    dates that do not make sense, and what :func:`load_workspace` raises."""
+    from csplan.engine.diff import compare_account, summarize
+    from csplan.errors import DiffUsageError, SideInvalid
+    from csplan.results import Diff
+
+    if to_date_ is not None and from_date is None:
+        raise DiffUsageError("--to needs --from: give both dates, or --as-of alone")
+    day = to_date(as_of)
+    start = to_date(from_date) if from_date is not None else day
+    end = to_date(to_date_) if to_date_ is not None else day
+    if start > end:
+        raise DiffUsageError(f"--from {start} is after --to {end}")
+    if base is not None and base_dir is not None:
+        raise DiffUsageError("give --base or --base-dir, not both")
+
+    head = load_workspace(workspace)
+    if not head.ok:
+        raise SideInvalid("working tree", head)
+    head_ws = head.workspace
+    has_base = base is not None or base_dir is not None
+    base_ws: Workspace | None = head_ws
+    label: str | None = None
+    if base is not None:
+        from csplan.workspace.load import read_workspace_files
+        from csplan.workspace.revision import files_at_revision
+
+        label = base
+        read = read_workspace_files(head_ws.root, files_at_revision(head_ws.root, base))
+        base_ws = None
+        if read is not None:
+            checked = _checked(read)
+            if not checked.ok:
+                raise SideInvalid(f"base {base}", checked)
+            base_ws = checked.workspace
+    elif base_dir is not None:
+        label = os.fspath(base_dir)
+        checked = load_workspace(base_dir)
+        if not checked.ok:
+            raise SideInvalid(f"base {label}", checked)
+        base_ws = checked.workspace
+
+    before_ids = set(base_ws.accounts) if base_ws is not None else set()
+    every = before_ids | set(head_ws.accounts)
+    if account_ids is None:
+        ids = sorted(every)
+    else:
+        ids = sorted(dict.fromkeys(account_ids))
+        unknown = [a for a in ids if a not in every]
+        if unknown:
+            hints = [did_you_mean(a, sorted(every)) for a in unknown]
+            raise UnknownAccount(
+                "; ".join(
+                    f"unknown account '{a}' (on both sides)" + (f" ({h})" if h else "")
+                    for a, h in zip(unknown, hints, strict=True)
+                )
+            )
+    extra = signals_of(signals, head_ws)
+    after_scorer = make_scorer(head_ws, extra)
+    before_scorer = make_scorer(base_ws, extra) if base_ws is not None else None
+    two_dates = start != end
+    accounts = []
+    for account_id in ids:
+        before = after = middle = None
+        if before_scorer is not None and account_id in before_ids:
+            before = before_scorer.score(account_id, start)
+            if has_base and two_dates:
+                middle = before_scorer.score(account_id, end)
+        if account_id in head_ws.accounts:
+            after = after_scorer.score(account_id, end)
+        accounts.append(
+            compare_account(
+                before,
+                after,
+                middle=middle if after is not None else None,
+                has_base=has_base,
+                two_dates=two_dates,
+            )
+        )
+    configuration = None
+    if has_base:
+        from csplan.workspace.changes import configuration_changes
+
+        configuration = configuration_changes(base_ws, head_ws)
+    result = Diff(start, end, label, configuration, tuple(accounts), summarize(accounts))
+    return result, (base_ws if has_base else head_ws), head_ws
 
 
 # --- render -----------------------------------------------------------------
