@@ -347,8 +347,12 @@ def render_plan(
     [account] = resolve_ids(ws, [account_id])
     day = to_date(as_of)
     scorer = make_scorer(ws, signals_of(signals, ws))
-    history = scorer.trend(account, day) if audience == "internal" else ()
-    return Renderer(ws, fmt).plan(scorer.score(account, day), audience, history)
+    score = scorer.score(account, day)
+    if audience != "internal":
+        return Renderer(ws, fmt).plan(score, audience)
+    history = scorer.trend(account, day)
+    moved = _since_last_month(scorer, score)
+    return Renderer(ws, fmt).plan(score, audience, history, moved)
 
 
 def render(
@@ -382,9 +386,11 @@ def render(
     for account_id in account_ids:
         score = scorer.score(account_id, as_of)
         history = scorer.trend(account_id, as_of) if audience == "internal" else ()
+        moved = _since_last_month(scorer, score) if audience == "internal" else None
         outputs.append(
             Output(
-                plan_filename(account_id, audience, fmt), renderer.plan(score, audience, history)
+                plan_filename(account_id, audience, fmt),
+                renderer.plan(score, audience, history, moved),
             )
         )
         scores.append(score)
@@ -392,6 +398,19 @@ def render(
     if index:
         outputs.append(Output(index_filename(audience, fmt), renderer.index(scores, audience)))
     return write_all(output, outputs, ws)
+
+
+def _since_last_month(scorer: Scorer, score: AccountScore) -> AccountDiff | None:
+    """The internal review's "since last month" (SPEC section 7): the
+    account compared with itself on the last day of the previous month
+    (None at the calendar's first month, which has none before it)."""
+    from csplan.engine.diff import compare_account
+    from csplan.render.internal import last_month_end
+
+    day = last_month_end(score.as_of)
+    if day is None:
+        return None
+    return compare_account(scorer.score(score.id, day), score, has_base=False, two_dates=True)
 
 
 def _check_render_options(audience: str, fmt: str) -> None:

@@ -27,7 +27,7 @@ from csplan.render.writer import Output, UnsafeOutput, write_all
 
 if TYPE_CHECKING:
     from csplan.model import Workspace
-    from csplan.results import AccountScore, TrendPoint
+    from csplan.results import AccountDiff, AccountScore, TrendPoint
 
 AUDIENCES = ("customer", "internal")
 INDEX = "index"
@@ -73,9 +73,16 @@ class Renderer:
         self.fmt = fmt
         self.templates = build_environment(ws, fmt)
 
-    def plan(self, score: AccountScore, audience: str, trend: tuple[TrendPoint, ...] = ()) -> str:
+    def plan(
+        self,
+        score: AccountScore,
+        audience: str,
+        trend: tuple[TrendPoint, ...] = (),
+        since: AccountDiff | None = None,
+    ) -> str:
         """The plan of one account for ``audience`` (``customer`` or
-        ``internal``; the trend is used by the internal review only)."""
+        ``internal``; the trend and ``since``, the account's diff from the
+        end of the previous month, are used by the internal review only)."""
         if audience == "customer":
             text = self.templates.render(
                 f"customer.{self.fmt}.j2", plan=customer_plan(self.ws, score)
@@ -83,7 +90,7 @@ class Renderer:
             return _tidy(text, self.fmt)
         if audience == "internal":
             text = self.templates.render(
-                f"internal.{self.fmt}.j2", plan=internal_plan(self.ws, score, trend)
+                f"internal.{self.fmt}.j2", plan=internal_plan(self.ws, score, trend, since)
             )
             return _tidy(text, self.fmt)
         raise RenderError(f"unknown audience '{audience}' (use customer or internal)")

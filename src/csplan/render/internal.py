@@ -9,7 +9,7 @@ notes, ARR, owner and the trend.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from csplan.render import charts
@@ -18,7 +18,7 @@ from csplan.render.labels import AREA_LABELS, COMPONENT_LABELS, PLAY_TYPES
 
 if TYPE_CHECKING:
     from csplan.model import Workspace
-    from csplan.results import AccountScore, TrendPoint
+    from csplan.results import AccountDiff, AccountScore, MeasureScore, TrendPoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +120,16 @@ class TrendRow:
 
 
 @dataclass(frozen=True, slots=True)
+class SinceLastMonth:
+    """ "Since last month" (SPEC section 7): the account compared with itself
+    on ``date``, the last day of the previous month, in two or three lines
+    of plain text (empty: nothing moved)."""
+
+    date: date
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     owner: str | None
     arr: float | None
@@ -153,6 +163,7 @@ class Review:
     # SPEC section 9: before the account's start, "not started" stands in for
     # attainment and band.
     started: bool = True
+    since: SinceLastMonth | None = None  # None: not compared (no diff given)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,10 +174,15 @@ class InternalPlan(CustomerPlan):
 
 
 def internal_plan(
-    ws: Workspace, score: AccountScore, trend: tuple[TrendPoint, ...] = ()
+    ws: Workspace,
+    score: AccountScore,
+    trend: tuple[TrendPoint, ...] = (),
+    since: AccountDiff | None = None,
 ) -> InternalPlan:
     """The internal review of ``score``'s account; ``trend`` is the engine's
-    month-end history (empty: no trend section)."""
+    month-end history (empty: no trend section), ``since`` the account's diff
+    from the last day of the previous month to the score's date (None: no
+    "since last month" lines)."""
     account = ws.accounts[score.id]
     vendor = ws.settings.vendor
     milestones = tuple(
@@ -179,11 +195,92 @@ def internal_plan(
         for n, s in enumerate(score.milestones.states, 1)
     )
     return assemble(
-        ws, score, milestones, InternalPlan, review=_review(ws, score, trend or score.trend)
+        ws,
+        score,
+        milestones,
+        InternalPlan,
+        review=_review(ws, score, trend or score.trend, since),
     )
 
 
-def _review(ws: Workspace, score: AccountScore, trend: tuple[TrendPoint, ...]) -> Review:
+def last_month_end(day: date) -> date | None:
+    """The last day of the month before ``day``'s: what "since last month"
+    compares with (31 October for any day of November); None in January of
+    year 1, which has no month before it."""
+    first = day.replace(day=1)
+    return None if first == date.min else first - timedelta(days=1)
+
+
+SINCE_COMPONENTS = 3  # components named in the "since last month" line
+SINCE_MEASURES = 2  # measures named per component
+
+
+def since_last_month(score: AccountScore, diff: AccountDiff) -> SinceLastMonth:
+    """The "since last month" lines: attainment and band with the components
+    that moved most and the measures behind them; then milestones; then
+    route, segment and outcome when they changed."""
+    from csplan.report.diff import signed, top_moves
+    from csplan.wording import component_label
+
+    names = {s.id: s.name for s in score.milestones.states}
+    earlier = diff.before_score.as_of if diff.before_score is not None else score.as_of
+    before, after = diff.before, diff.after
+    if diff.status == "unchanged" or before is None or after is None:
+        return SinceLastMonth(earlier, ())
+    change = after.attainment - before.attainment
+    head = f"Attainment {before.attainment:.1f} → {after.attainment:.1f} ({signed(change)})"
+    head += (
+        f", band {before.band} → {after.band}"
+        if before.band != after.band
+        else f", band {after.band}"
+    )
+    moves = []
+    for c in top_moves(diff, SINCE_COMPONENTS):
+        text = f"{component_label(c.name)} {signed(c.change)}"
+        measures = [
+            f"{m.ref} {_score(m.before)} → {_score(m.after)}" for m in c.measures[:SINCE_MEASURES]
+        ]
+        if measures:
+            text += f" ({', '.join(measures)})"
+        moves.append(text)
+    lines = [head + (": " + ", ".join(moves) if moves else "")]
+    m = diff.milestones
+    events = [
+        f"{label} {', '.join(names.get(i, i) for i in ids)}"
+        for label, ids in (
+            ("reached", m.reached),
+            ("lapsed", m.lapsed),
+            ("now overdue", m.overdue),
+            ("no longer overdue", m.recovered),
+        )
+        if ids
+    ]
+    if events:
+        lines.append("Milestones " + "; ".join(events))
+    other = [
+        f"{label} {old} → {new}"
+        for label, old, new in (
+            ("route", before.route, after.route),
+            ("segment", before.segment, after.segment),
+            ("desired outcome", before.outcome, after.outcome),
+        )
+        if old != new
+    ]
+    if other:
+        lines.append(other[0][0].upper() + "; ".join(other)[1:])
+    return SinceLastMonth(earlier, tuple(lines))
+
+
+def _score(m: MeasureScore | None) -> str:
+    return "none" if m is None else f"{m.score:.2f}"
+
+
+def _review(
+    ws: Workspace,
+    score: AccountScore,
+    trend: tuple[TrendPoint, ...],
+    since: AccountDiff | None = None,
+) -> Review:
     account = ws.accounts[score.id]
     segment = ws.segments.get(score.segment)
     names = {s.id: s.name for s in score.milestones.states}
@@ -256,6 +353,7 @@ def _review(ws: Workspace, score: AccountScore, trend: tuple[TrendPoint, ...]) -
         if trend
         else None,
         started=score.started,
+        since=since_last_month(score, since) if since is not None else None,
     )
 
 
