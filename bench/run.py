@@ -49,12 +49,15 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402 - bench/ is not a package
 
 AS_OF = "2026-11-01"
-GOALS = {"validate": 0.5, "score-table": 1.0, "score-json": 1.0, "version": 1.3}
+GOALS = {"validate": 0.5, "score-table": 1.0, "score-json": 1.0, "diff": 2.2, "version": 1.3}
+# What each goal is a ratio to: the PyYAML floor unless named here.
+BASELINES = {"version": "import-typer", "diff": "score-json"}
 LABELS = {
     "floor": "floor: PyYAML CSafeLoader",
     "validate": "csplan validate",
     "score-table": "csplan score --all (table)",
     "score-json": "csplan score --all --format json",
+    "diff": "csplan diff --all --base HEAD (json)",
     "import-typer": 'python -c "import typer"',
     "version": "csplan --version",
 }
@@ -112,6 +115,36 @@ def workspace(accounts: int, seed: int, regenerate: bool) -> Path:
     return ws
 
 
+def git_workspace(ws: Path) -> Path:
+    """``ws`` committed in a git repository of its own (made once per
+    generated workspace), with one catalogue change in the working tree: the
+    first engagement model's first component weighs one more. ``csplan diff
+    --all --base HEAD`` on it scores every account twice and compares."""
+    import shutil
+
+    repo = ws.parent / f"{ws.name}-git"
+    stamp = repo / ".bench-git.json"
+    want = (ws / generate.STAMP).read_text("utf-8")
+    copy = repo / "ws"
+    if not (stamp.exists() and stamp.read_text("utf-8") == want):
+        print(f"committing {ws.name} into {repo} for the diff benchmark ...", file=sys.stderr)
+        shutil.rmtree(repo, ignore_errors=True)
+        shutil.copytree(ws, copy)
+        git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com"]
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "portfolio"]):
+            subprocess.run([*git, *args], cwd=repo, check=True, capture_output=True)
+        stamp.write_text(want, "utf-8")
+    model = sorted((copy / "engagement").glob("*.yaml"))[0]
+    committed = subprocess.run(
+        ["git", "show", f"HEAD:ws/engagement/{model.name}"],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    ).stdout.decode("utf-8")
+    model.write_text(committed.replace("weight: 1\n", "weight: 2\n", 1), "utf-8")
+    return copy
+
+
 def commands(python: str, csplan: str, ws: Path, score: bool) -> dict[str, list[str]]:
     """The workspace commands, by name, in the order they run in each round."""
     cmds = {
@@ -121,6 +154,10 @@ def commands(python: str, csplan: str, ws: Path, score: bool) -> dict[str, list[
     if score:
         cmds["score-table"] = [csplan, "score", "--all", "-w", str(ws), "--as-of", AS_OF]
         cmds["score-json"] = [*cmds["score-table"], "--format", "json"]
+    if score and _run([csplan, "diff", "--help"])[2].returncode == 0:
+        repo_ws = git_workspace(ws)
+        cmds["diff"] = [csplan, "diff", "--all", "-w", str(repo_ws), "--base", "HEAD"]
+        cmds["diff"] += ["--as-of", AS_OF, "--format", "json"]
     return cmds
 
 
@@ -174,7 +211,7 @@ def report(times: dict[str, Timing]) -> list[dict[str, Any]]:
             "all_cpu_seconds": times[name]["cpu"],
         }
         if name in GOALS:
-            base = "import-typer" if name == "version" else "floor"
+            base = BASELINES.get(name, "floor")
             row["baseline"] = base
             row["ratio"] = wall[name] / wall[base]
             row["cpu_ratio"] = cpu[name] / cpu[base]

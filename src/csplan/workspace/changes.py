@@ -32,11 +32,25 @@ def configuration_changes(base: Workspace | None, head: Workspace) -> tuple[Docu
             changes.append(DocumentChange(kind, ident, "added"))
         elif key not in after:
             changes.append(DocumentChange(kind, ident, "removed"))
-        else:
+        elif not _identical(before[key], after[key]):
             paths = tuple(_paths("", before[key], after[key]))
             if paths:
                 changes.append(DocumentChange(kind, ident, "modified", paths))
     return tuple(changes)
+
+
+def _identical(a: Any, b: Any) -> bool:
+    """Whether two documents are written alike, in one C-speed pass: most
+    documents of a portfolio are untouched between two versions, and walking
+    each of them key by key cost as much as scoring them. JSON text keeps
+    what Python's == would blur (true is not 1); a document it cannot
+    encode is walked."""
+    import json
+
+    try:
+        return json.dumps(a, check_circular=False) == json.dumps(b, check_circular=False)
+    except (TypeError, ValueError):
+        return False
 
 
 def _order(key: tuple[str, str]) -> tuple[int, str, str]:
