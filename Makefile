@@ -8,6 +8,7 @@ LOCK   := requirements/constraints.txt
 # A second environment with the newest versions pyproject.toml allows (no lock).
 LATEST := .venv-latest
 AS_OF  ?= 2026-11-01
+DIFF_FROM ?= 2026-09-30
 EXAMPLES := $(sort $(dir $(wildcard examples/*/csplan.yaml)))
 
 .PHONY: demo test test-fast test-latest lint lock bench clean
@@ -28,11 +29,14 @@ demo: $(STAMP)
 	  $(BIN)/csplan score --all -w $$ws --as-of $(AS_OF) --sort gap --trend; \
 	  $(BIN)/csplan score --all -w $$ws --as-of $(AS_OF) --trend --format json > out/$$name.scores.json; \
 	  $(BIN)/csplan score --all -w $$ws --as-of $(AS_OF) --format csv > out/$$name.scores.csv; \
+	  echo; echo "== $$name: diff --from $(DIFF_FROM) --to $(AS_OF) (what moved in October)"; \
+	  $(BIN)/csplan diff --all -w $$ws --from $(DIFF_FROM) --to $(AS_OF); \
+	  $(BIN)/csplan diff --all -w $$ws --from $(DIFF_FROM) --to $(AS_OF) --format markdown > out/$$name.diff.md; \
 	  echo; echo "== $$name: render"; \
 	  for fmt in html md; do for aud in customer internal; do \
 	    $(BIN)/csplan render --all -w $$ws --as-of $(AS_OF) --format $$fmt --audience $$aud -o out/$$name > /dev/null; \
 	  done; done; \
-	  echo "wrote out/$$name/ ($$(ls out/$$name | wc -l) files), out/$$name.scores.json, out/$$name.scores.csv"; \
+	  echo "wrote out/$$name/ ($$(ls out/$$name | wc -l) files), out/$$name.scores.json, out/$$name.scores.csv, out/$$name.diff.md"; \
 	done
 	@echo; echo "Open out/acme-mail/index.customer.html (plans) and out/acme-mail/index.internal.html (portfolio review)."
 

@@ -250,3 +250,17 @@ def test_a_revision_without_the_workspace_makes_every_account_added(repo: Path) 
     out = json.loads(done.stdout)
     assert [a["status"] for a in out["accounts"]] == ["added"]
     assert out["accounts"][0]["before"] is None
+
+
+def test_an_unwritable_step_summary_is_one_line(repo: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "csplan", "diff", "--all", "-w", "plans", "--format", "github"],
+        capture_output=True,
+        text=True,
+        cwd=repo,
+        env={**os.environ, "GITHUB_STEP_SUMMARY": str(repo / "plans")},  # a folder
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("csplan: cannot append to $GITHUB_STEP_SUMMARY")
+    assert "Traceback" not in done.stderr
