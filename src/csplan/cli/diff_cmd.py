@@ -138,11 +138,11 @@ def diff(
         # A file that cannot be read is a usage error, as for score; bad
         # rows are listed, and nothing is compared.
         fail(str(exc), 2 if signals is None or not signals.is_file() else 1)
-    shown = view(before_ws, after_ws)
+    sides = view(before_ws, after_ws)
     try:
-        REPORTERS[format.value](result, shown, sys.stdout)
+        REPORTERS[format.value](result, sides, sys.stdout)
     except OSError as exc:
-        if shown.step_summary is None or exc.filename != shown.step_summary:
+        if sides.step_summary is None or exc.filename != sides.step_summary:
             raise
         fail(f"cannot append to $GITHUB_STEP_SUMMARY ({exc.filename}): {exc.strerror}", 2)
     if max_drop is not None:
