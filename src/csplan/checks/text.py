@@ -13,7 +13,7 @@ first, and only a hit asks the loader where the value really is.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from csplan.checks.registry import rule
@@ -27,10 +27,16 @@ _COMMENT_AFTER = re.compile(r"[ \t]+#")
 _MAX_SHOWN = 40
 
 
-def customer_texts(ws: Workspace) -> Iterator[tuple[SourceRef, str]]:
-    """Every text the customer plan prints, with where it is written."""
+def customer_texts(
+    ws: Workspace, keep: Callable[[str], bool] = lambda file: True
+) -> Iterator[tuple[SourceRef, str]]:
+    """Every text the customer plan prints, with where it is written, in the
+    files ``keep`` accepts (accounts are most of a portfolio: skipping a file
+    before making a reference for each of its texts is what keeps this cheap)."""
     for account in ws.accounts.values():
         at = account.source
+        if not keep(at.file):
+            continue
         if account.plan.message is not None:
             yield at.child("plan", "message"), account.plan.message
         for i, step in enumerate(account.plan.next_steps):
@@ -63,15 +69,20 @@ def cut_by_comment(ix: Index) -> Iterator[Finding]:
     """A customer-facing text followed on its line by a ``#`` comment."""
     ws = ix.ws
     suspect: dict[str, bool] = {}
-    for ref, value in customer_texts(ws):
+
+    def may_hold_a_comment(file: str) -> bool:
+        found = suspect.get(file)
+        if found is None:
+            source = ws.sources.get(file)
+            found = suspect[file] = source is not None and (
+                " #" in source.text or "\t#" in source.text
+            )
+        return found
+
+    for ref, value in customer_texts(ws, may_hold_a_comment):
         # A multi-line value cannot be found verbatim in the text, and a
         # block scalar (| or >) keeps '#' as text anyway.
         if not value or "\n" in value:
-            continue
-        if ref.file not in suspect:
-            source = ws.sources.get(ref.file)
-            suspect[ref.file] = source is not None and (" #" in source.text or "\t#" in source.text)
-        if not suspect[ref.file]:
             continue
         text = ws.sources[ref.file].text
         if re.search(re.escape(value) + _COMMENT_AFTER.pattern, text) is None:
