@@ -141,6 +141,14 @@ SignalName = Annotated[str, StringConstraints(pattern=SIGNAL_PATTERN)]
 Weight = Annotated[float, Field(allow_inf_nan=False, ge=0, le=MAX_NUMBER)]
 Fraction = Annotated[float, Field(allow_inf_nan=False, ge=0, le=1)]
 Number = Int | Float
+Positive = (
+    Annotated[int, Field(gt=0, le=MAX_NUMBER)]
+    | Annotated[float, Field(allow_inf_nan=False, gt=0, le=MAX_NUMBER)]
+)
+NonNegative = (
+    Annotated[int, Field(ge=0, le=MAX_NUMBER)]
+    | Annotated[float, Field(allow_inf_nan=False, ge=0, le=MAX_NUMBER)]
+)
 Scalar = str | Int | Float | bool
 
 
@@ -443,12 +451,23 @@ class ExperienceInPlace(Model):
     since: Date | None = None
 
 
+class Reschedule(Model):
+    """A new due date agreed with the customer (SPEC section 9): in force
+    from ``on`` until the milestone is reached."""
+
+    on: Date
+    due: Date
+    reason: str | None = None
+
+
 class ReachedMilestone(Model):
     id: Id
+    # Optional since v1.2: an entry may only reschedule a milestone not reached yet.
     reached: Annotated[
         Annotated[Date, Tag("~one")] | Annotated[list[Date], Tag("~many")],
         Discriminator(lambda v: "~many" if isinstance(v, list) else "~one"),
-    ]
+    ] = Field(default_factory=list)
+    reschedule: list[Reschedule] = Field(default_factory=list)
 
     @property
     def dates(self) -> list[date]:
@@ -480,6 +499,46 @@ class NextStep(Model):
 class Plan(Model):
     message: str | None = None
     next_steps: list[NextStep] = Field(default_factory=list)
+
+
+class Renewal(Model):
+    """A past renewal (SPEC section 9): ARR before and after it."""
+
+    date: Date
+    arr_before: Positive
+    arr_after: NonNegative
+
+    @property
+    def outcome(self) -> Literal["churned", "contracted", "renewed", "expanded"]:
+        if self.arr_after == 0:
+            return "churned"
+        if self.arr_after < self.arr_before:
+            return "contracted"
+        return "renewed" if self.arr_after == self.arr_before else "expanded"
+
+
+class Override(Model):
+    """A CSM's judgement of one component, in force from ``since`` to
+    ``expires`` (SPEC section 9): rules never silently overwrite it."""
+
+    component: Literal[
+        "intent",
+        "anticipated_needs",
+        "product_adoption",
+        "outcomes",
+        "relationship",
+        "communication",
+        "education",
+        "journey",
+    ]
+    actual: Fraction
+    by: str
+    reason: str
+    since: Date
+    expires: Date
+
+    def in_force(self, day: date) -> bool:
+        return self.since <= day <= self.expires
 
 
 class Account(Document):
@@ -514,6 +573,9 @@ class Account(Document):
     assessments: list[Assessment] = Field(default_factory=list)
     notes: list[Note] = Field(default_factory=list)
     plan: Plan = Field(default_factory=Plan)
+    renewal: Date | None = None  # the next renewal date
+    renewals: list[Renewal] = Field(default_factory=list)  # past renewals, in date order
+    overrides: list[Override] = Field(default_factory=list)
 
     def observations(self, signal: str) -> list[Observation]:
         raw = self.signals.get(signal)

@@ -52,6 +52,29 @@ class MeasureScore:
 
 
 @dataclass(slots=True)
+class OverrideInForce:
+    """A CSM's override of a component (SPEC section 9)."""
+
+    actual: float
+    by: str
+    reason: str
+    since: date
+    expires: date
+    source: SourceRef | None = None
+
+
+@dataclass(slots=True)
+class ExpiredOverride:
+    """An override that expired in the 30 days before the scoring date."""
+
+    component: str
+    expires: date
+    by: str
+    reason: str
+    source: SourceRef | None = None
+
+
+@dataclass(slots=True)
 class ComponentScore:
     name: str
     weight: float
@@ -59,6 +82,10 @@ class ComponentScore:
     actual: float
     gap: float
     measures: tuple[MeasureScore, ...] = ()
+    # SPEC section 9: what the measures say, and the CSM's override in force
+    # (``actual`` is then the override's). rule_actual == actual without one.
+    rule_actual: float = 0.0
+    override: OverrideInForce | None = None
 
     @property
     def weighted_gap(self) -> float:
@@ -104,6 +131,10 @@ class MilestoneState:
     # Added: the observations that made every criterion hold on by_evidence.
     evidence: tuple[SourceRef, ...] = ()
     triggers: tuple[tuple[str, str], ...] = ()  # (type, play) in map order
+    # SPEC section 9: the due date the map gives, when a reschedule in force
+    # replaced it (``due`` is then the agreed one), and the reschedule's reason.
+    original_due: date | None = None
+    reschedule_reason: str | None = None
     # The occurrences that came from the criteria (a repeating milestone can
     # have several), and for a repeating milestone the latest date that shows
     # it current (a listed date or a date its criteria held): due = shown +
@@ -117,6 +148,7 @@ class Overdue:
     id: str
     due: date
     days_late: int
+    original_due: date | None = None  # the map's due date when a reschedule moved it
 
 
 @dataclass(slots=True)
@@ -236,6 +268,9 @@ class AccountScore:
     start: date | None = None  # the account's start
     owner: str | None = None  # the account's owner (CSM), as written
     arr: float | int | None = None  # annual recurring revenue, as written
+    # SPEC section 9: the account's next renewal when on or after the date.
+    renewal: date | None = None
+    expired_overrides: tuple[ExpiredOverride, ...] = ()
 
 
 @dataclass(slots=True)

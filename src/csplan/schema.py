@@ -208,7 +208,11 @@ DEF_DESCRIPTIONS = {
     "DesiredOutcome": "A dated version of the account's desired outcome: the one in "
     "force at the scoring date counts",
     "ExperienceInPlace": "An element of the appropriate experience in place since a date",
-    "ReachedMilestone": "A milestone the account reached, with the date or dates",
+    "ReachedMilestone": "A milestone the account reached, with the date or dates, or "
+    "rescheduled",
+    "Renewal": "A past renewal: what a health score exists to predict",
+    "Override": "A CSM's judgement, which rules never silently overwrite",
+    "Reschedule": "The route recalculated with the customer: a new due date",
     "Observation": "A dated value of a signal",
     "Assessment": "An answer to an engagement question on a date",
     "Note": "An internal note: never shown on a customer-facing plan",
@@ -321,6 +325,7 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
     "ReachedMilestone": {
         "id": "Milestone id from the segment's map",
         "reached": "Date reached, or a list of dates for a repeating milestone",
+        "reschedule": "New due dates agreed with the customer, in date order",
     },
     "Observation": {"as_of": "Date of the observation (YYYY-MM-DD)", "value": "Observed value"},
     "Assessment": {
@@ -353,5 +358,26 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "assessments": "Answers to the engagement model's questions",
         "notes": "Internal notes",
         "plan": "What the customer-facing plan says",
+        "renewal": "The next renewal date (YYYY-MM-DD)",
+        "renewals": "Past renewals in date order, with ARR before and after each",
+        "overrides": "A CSM's judgement of a component, in force from since to expires",
+    },
+    "Renewal": {
+        "date": "Date of the renewal (YYYY-MM-DD)",
+        "arr_before": "ARR before the renewal (more than 0)",
+        "arr_after": "ARR after the renewal (0: churned)",
+    },
+    "Override": {
+        "component": "One of the eight engagement components",
+        "actual": "The component's actual while the override is in force (0 to 1)",
+        "by": "Who made the judgement",
+        "reason": "Why",
+        "since": "First day in force (YYYY-MM-DD)",
+        "expires": "Last day in force (YYYY-MM-DD): judgement goes stale",
+    },
+    "Reschedule": {
+        "on": "The day the new date was agreed (YYYY-MM-DD)",
+        "due": "The agreed due date (YYYY-MM-DD)",
+        "reason": "Why the route was recalculated",
     },
 }
