@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, Protocol
+from typing import Annotated, Any, ClassVar, Literal, Protocol, get_args
 
 from pydantic import (
     BaseModel,
@@ -52,7 +52,9 @@ AREAS = (
     "ecosystem",
     "product",
 )
-COMPONENTS = (
+# The eight components of the desired state of customer engagement, in
+# formula order (SPEC section 2).
+Component = Literal[
     "intent",
     "anticipated_needs",
     "product_adoption",
@@ -61,7 +63,8 @@ COMPONENTS = (
     "communication",
     "education",
     "journey",
-)
+]
+COMPONENTS: tuple[str, ...] = get_args(Component)
 
 
 # A workspace repeats the same few hundred dates hundreds of thousands of
@@ -521,16 +524,7 @@ class Override(Model):
     """A CSM's judgement of one component, in force from ``since`` to
     ``expires`` (SPEC section 9): rules never silently overwrite it."""
 
-    component: Literal[
-        "intent",
-        "anticipated_needs",
-        "product_adoption",
-        "outcomes",
-        "relationship",
-        "communication",
-        "education",
-        "journey",
-    ]
+    component: Component
     actual: Fraction
     by: str
     reason: str
