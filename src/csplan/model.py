@@ -54,7 +54,7 @@ AREAS = (
 )
 # The eight components of the desired state of customer engagement, in
 # formula order (SPEC section 2).
-Component = Literal[
+ComponentName = Literal[
     "intent",
     "anticipated_needs",
     "product_adoption",
@@ -64,7 +64,7 @@ Component = Literal[
     "education",
     "journey",
 ]
-COMPONENTS: tuple[str, ...] = get_args(Component)
+COMPONENTS: tuple[str, ...] = get_args(ComponentName)
 
 
 # A workspace repeats the same few hundred dates hundreds of thousands of
@@ -524,7 +524,7 @@ class Override(Model):
     """A CSM's judgement of one component, in force from ``since`` to
     ``expires`` (SPEC section 9): rules never silently overwrite it."""
 
-    component: Component
+    component: ComponentName
     actual: Fraction
     by: str
     reason: str
