@@ -8,7 +8,13 @@ from datetime import date
 
 from csplan.engine.facts import AccountFacts, is_number
 from csplan.engine.segments import ComponentDef, MeasureDef, ModelDef
-from csplan.results import ComponentScore, Engagement, MeasureScore
+from csplan.results import (
+    ComponentScore,
+    Engagement,
+    ExpiredOverride,
+    MeasureScore,
+    OverrideInForce,
+)
 from csplan.wording import fmt
 
 ANSWER_SCORES = {"yes": 1.0, "partial": 0.5, "no": 0.0}
@@ -17,6 +23,8 @@ NO_EVIDENCE = "no evidence"
 # decimals first, so that float noise (0.1 + 0.2) never decides an order or
 # a band.
 PRECISION = 9
+# SPEC section 9: expired overrides are listed this many days after expiry.
+EXPIRED_WINDOW_DAYS = 30
 
 
 def score_engagement(
@@ -81,9 +89,65 @@ def _component(
     for m in measures:
         total_weight += m.weight
         weighted += m.weight * m.score
-    actual = weighted / total_weight if total_weight > 0 else 0.0
+    rule_actual = weighted / total_weight if total_weight > 0 else 0.0
+    override = override_in_force(facts, comp.name, as_of)
+    # SPEC section 9: the CSM's judgement replaces the rules' figure in every
+    # formula (gap, attainment, band, biggest gaps, risk plays); the rules'
+    # figure is kept beside it so neither silently hides the other.
+    actual = rule_actual if override is None else override.actual
     return ComponentScore(
-        comp.name, comp.weight, comp.desired, actual, max(0.0, comp.desired - actual), measures
+        comp.name,
+        comp.weight,
+        comp.desired,
+        actual,
+        max(0.0, comp.desired - actual),
+        measures,
+        rule_actual=rule_actual,
+        override=override,
+    )
+
+
+def override_in_force(facts: AccountFacts, component: str, as_of: date) -> OverrideInForce | None:
+    """The account's override of ``component`` in force at ``as_of`` (since <=
+    date <= expires). Two in force at once is an error the checks report; a
+    workspace scored anyway (``--keep-going`` skips only erroneous accounts,
+    but a caller may score directly) takes the latest ``since``, and of two
+    with one ``since`` the one written last: the most recent judgement."""
+    found = None
+    index = -1
+    for i, o in enumerate(facts.account.overrides):
+        if (
+            o.component == component
+            and o.in_force(as_of)
+            and (found is None or o.since >= found.since)
+        ):
+            found, index = o, i
+    if found is None:
+        return None
+    return OverrideInForce(
+        actual=found.actual,
+        by=found.by,
+        reason=found.reason,
+        since=found.since,
+        expires=found.expires,
+        source=facts.source.child("overrides", index),
+    )
+
+
+def expired_overrides(facts: AccountFacts, as_of: date) -> tuple[ExpiredOverride, ...]:
+    """Overrides that expired in the 30 days before ``as_of`` (1 <= date -
+    expires <= 30), in account order (SPEC section 9): a judgement that just
+    went stale is worth a CSM's second look."""
+    return tuple(
+        ExpiredOverride(
+            component=o.component,
+            expires=o.expires,
+            by=o.by,
+            reason=o.reason,
+            source=facts.source.child("overrides", i),
+        )
+        for i, o in enumerate(facts.account.overrides)
+        if 1 <= (as_of - o.expires).days <= EXPIRED_WINDOW_DAYS
     )
 
 

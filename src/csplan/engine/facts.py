@@ -99,6 +99,7 @@ class AccountFacts:
         "evidence_dates",
         "judgments",
         "listed",
+        "reschedules",
         "source",
     )
 
@@ -130,6 +131,15 @@ class AccountFacts:
             if len(dates) > 1:
                 dates.sort()
         self.listed = listed
+        # milestone id -> [(on, due, reason)] ascending by on (SPEC section 9);
+        # an id listed twice merges, as its reached dates do.
+        reschedules: dict[str, list[tuple[date, date, str | None]]] = {}
+        for m in account.milestones:
+            for r in m.reschedule:
+                reschedules.setdefault(m.id, []).append((r.on, r.due, r.reason))
+        for agreed in reschedules.values():
+            agreed.sort(key=lambda entry: entry[0])
+        self.reschedules = reschedules
         # (map id, milestone id) -> first date all criteria held, and the
         # observations that made them hold; None when never.
         self.evidence_dates: dict[tuple[str, str], tuple[date, tuple[SourceRef, ...]] | None] = {}

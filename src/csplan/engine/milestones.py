@@ -39,13 +39,19 @@ def score_milestones(
     ) in zip(mdef.milestones, drafts, strict=True):
         ms = d.milestone
         latest = occurrences[-1] if occurrences else None
+        original_due = None
+        reason = None
+        agreed = _reschedule(facts.reschedules.get(ms.id), as_of, shown or latest)
+        if agreed is not None:
+            original_due = due
+            due, reason = agreed
         overdue = not is_reached and due < as_of
         is_next = not is_reached and all(a in reached_ids for a in d.after)
         if is_next:
             next_ids.append(ms.id)
         days_late = (as_of - due).days if overdue else None
         if overdue:
-            overdue_list.append(Overdue(ms.id, due, (as_of - due).days))
+            overdue_list.append(Overdue(ms.id, due, (as_of - due).days, original_due))
         if is_reached:
             status = "reached"
         else:
@@ -71,6 +77,8 @@ def score_milestones(
                 triggers=d.triggers,
                 evidence_occurrences=evidence_occurrences,
                 shown=shown,
+                original_due=original_due,
+                reschedule_reason=reason,
             )
         )
     f = _progress(states, "functional", mdef.totals)
@@ -87,6 +95,27 @@ def score_milestones(
         overdue=tuple(overdue_list),
         states=tuple(states),
     )
+
+
+def _reschedule(
+    agreed: list[tuple[date, date, str | None]] | None, as_of: date, shown: date | None
+) -> tuple[date, str | None] | None:
+    """The due date and reason of the reschedule in force at ``as_of`` (SPEC
+    section 9): the latest ``on`` on or before the date (of two on one day,
+    the one written last), unless the milestone was reached on or after that
+    ``on``: the reschedule was for the cycle it was agreed in, and a reached
+    cycle is over. ``shown`` is the latest date on or before ``as_of`` that
+    shows the milestone reached."""
+    if not agreed:
+        return None
+    found = None
+    for entry in agreed:
+        if entry[0] > as_of:
+            break
+        found = entry
+    if found is None or (shown is not None and shown >= found[0]):
+        return None
+    return found[1], found[2]
 
 
 def _progress(states: list[MilestoneState], kind: str, totals: dict[str, int]) -> float:

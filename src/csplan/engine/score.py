@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
-from csplan.engine.engagement import score_engagement
+from csplan.engine.engagement import expired_overrides, score_engagement
 from csplan.engine.facts import AccountFacts, ExtraSignals
 from csplan.engine.milestones import score_milestones
 from csplan.engine.outcome import score_outcome
@@ -158,4 +158,8 @@ def _score(ws: Workspace, idx: Index, facts: AccountFacts, as_of: date) -> Accou
         start=account.start,
         owner=account.owner,
         arr=account.arr,
+        renewal=account.renewal
+        if account.renewal is not None and account.renewal >= as_of
+        else None,
+        expired_overrides=expired_overrides(facts, as_of),
     )
