@@ -27,7 +27,7 @@ from csplan.findings import did_you_mean
 if TYPE_CHECKING:
     from csplan.engine import AccountScore, ExtraObservation, Scorer
     from csplan.model import Workspace
-    from csplan.results import AccountDiff, Diff, LoadResult
+    from csplan.results import AccountDiff, Backtest, Diff, LoadResult
     from csplan.workspace.signals_csv import SignalsFile
 
 Signals = Mapping[str, Mapping[str, Sequence["ExtraObservation"]]]
@@ -319,6 +319,35 @@ def diff(
     return result, (base_ws if has_base else head_ws), head_ws
 
 
+# --- backtest ---------------------------------------------------------------
+
+
+def backtest(
+    workspace: Workspace | LoadResult | str | os.PathLike[str] | None = None,
+    *,
+    from_date: _dt.date | str | None = None,
+    to_date: _dt.date | str | None = None,
+    leads: Sequence[int] = (90,),
+    signals: Signals | str | os.PathLike[str] | None = None,
+) -> Backtest:
+    """``csplan backtest`` (SPEC section 9): every renewal dated from
+    ``from_date`` to ``to_date`` (inclusive; None: all), the account scored
+    each of ``leads`` days before it; AUCs, bands and retention.
+
+    Raises :class:`~csplan.errors.WorkspaceInvalid`,
+    :class:`~csplan.errors.SignalsFileError`, and ValueError for a lead that
+    is not a positive whole number of days or ``from_date`` after ``to_date``."""
+    from csplan.engine.backtest import backtest as run
+
+    # ``to_date`` the parameter hides ``to_date`` the function here.
+    start, end = _optional_date(from_date), _optional_date(to_date)
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"--from {start} is after --to {end}")
+    ws = workspace_of(workspace)
+    scorer = make_scorer(ws, signals_of(signals, ws))
+    return run(ws, scorer, from_date=start, to_date=end, leads=leads)
+
+
 # --- render -----------------------------------------------------------------
 
 
@@ -501,3 +530,8 @@ def to_date(value: _dt.date | str | None) -> _dt.date:
 
         return strict_date(value)
     return value
+
+
+def _optional_date(value: _dt.date | str | None) -> _dt.date | None:
+    """:func:`to_date`, but None stays None (no bound)."""
+    return None if value is None else to_date(value)

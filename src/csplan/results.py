@@ -453,3 +453,87 @@ class Diff:
     configuration: tuple[DocumentChange, ...] | None  # None without a base
     accounts: tuple[AccountDiff, ...]  # in id order
     summary: DiffSummary
+
+
+# --- csplan backtest (SPEC section 9) -------------------------------------------
+
+
+RenewalOutcome = Literal["churned", "contracted", "renewed", "expanded"]
+
+
+@dataclass(slots=True)
+class RenewalScore:
+    """One past renewal and the account's score ``lead_days`` before it."""
+
+    account: str
+    renewal_date: date  # the renewal's date ("date" in JSON)
+    scored_at: date  # renewal_date - lead
+    attainment: float
+    band: str
+    arr_before: float | int
+    arr_after: float | int
+    outcome: RenewalOutcome
+    started: bool  # False: scored before the account's start, left out of AUCs and bands
+    # Each component's actual as used (overrides applied), formula order.
+    components: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def retained(self) -> bool:
+        return self.arr_after > 0
+
+
+@dataclass(slots=True)
+class ComponentAuc:
+    name: str
+    auc: float | None  # None without both retained and churned renewals
+
+
+@dataclass(slots=True)
+class BandRetention:
+    """The started renewals whose score fell in one band."""
+
+    band: str
+    renewals: int
+    churned: int
+    churn_rate: float | None  # None without renewals
+    arr_before: float | int
+    arr_after: float | int
+    nrr: float | None
+    grr: float | None
+
+
+@dataclass(slots=True)
+class LeadResult:
+    lead_days: int
+    auc: float | None  # of attainment; None without both kinds
+    enough_data: bool  # at least 5 churned and 5 retained started renewals
+    retained: int  # started renewals counted in the AUCs
+    churned: int
+    components: tuple[ComponentAuc, ...]  # formula order
+    bands: tuple[BandRetention, ...]  # workspace band order, highest min first
+    renewals: tuple[RenewalScore, ...]  # date, then account id
+
+
+@dataclass(slots=True)
+class Retention:
+    """Every renewal dated in the period, started or not."""
+
+    renewals: int
+    churned: int
+    contracted: int
+    renewed: int
+    expanded: int
+    arr_before: float | int
+    arr_after: float | int
+    nrr: float | None  # None without renewals
+    grr: float | None
+
+
+@dataclass(slots=True)
+class Backtest:
+    """``csplan backtest``: does the score predict renewal?"""
+
+    from_date: date | None
+    to_date: date | None
+    retention: Retention
+    leads: tuple[LeadResult, ...]  # in the order given

@@ -41,7 +41,15 @@ def _root(
 
 
 # One module per command, each with register(app); the order is --help's.
-_COMMANDS = ("validate_cmd", "schema_cmd", "init_cmd", "score_cmd", "diff_cmd", "render_cmd")
+_COMMANDS = (
+    "validate_cmd",
+    "schema_cmd",
+    "init_cmd",
+    "score_cmd",
+    "diff_cmd",
+    "render_cmd",
+    "backtest_cmd",
+)
 
 
 def _register() -> None:
