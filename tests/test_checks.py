@@ -82,6 +82,14 @@ NEW_OUTCOME: Files = {
 }
 
 
+# One override of SPEC section 9 (OVERRIDE opens the list, OVERRIDE_ITEM adds one).
+OVERRIDE_ITEM = (
+    "  - component: {component}\n    actual: 0.2\n    by: jane.doe@acme.example\n"
+    "    reason: Champion left for a competitor\n    since: {since}\n    expires: {expires}\n"
+)
+OVERRIDE = "overrides:\n" + OVERRIDE_ITEM.replace("{component}", "relationship")
+
+
 def _load(make_workspace, files: Files):
     root = make_workspace({**BASE, **files})
     return load_workspace(root).findings
@@ -222,6 +230,57 @@ CASES = [
         None,
         exact=False,
         passing=edit("engagement.yaml", ("  journey:\n", "  journey:\n    desired: 1\n")),
+    ),
+    # Renewals and overrides (SPEC 9): their ranges are the model's, so CSP106.
+    Case(
+        "CSP106-renewal-arr-before",
+        "CSP106",
+        {
+            ACCOUNT: BASE[ACCOUNT]
+            + "renewals:\n  - {date: 2026-03-01, arr_before: »0, arr_after: 48000}\n"
+        },
+        "'arr_before' input should be greater than 0, not 0",
+        None,
+        exact=False,
+        passing={
+            ACCOUNT: BASE[ACCOUNT]
+            + "renewals:\n  - {date: 2026-03-01, arr_before: 0.5, arr_after: 48000}\n"
+        },
+    ),
+    Case(
+        "CSP106-renewal-arr-after",
+        "CSP106",
+        {
+            ACCOUNT: BASE[ACCOUNT]
+            + "renewals:\n  - {date: 2026-03-01, arr_before: 48000, arr_after: »-1}\n"
+        },
+        "'arr_after' input should be greater than or equal to 0, not -1",
+        None,
+        exact=False,
+        # arr_after 0 is a churned renewal, not an error.
+        passing={
+            ACCOUNT: BASE[ACCOUNT]
+            + "renewals:\n  - {date: 2026-03-01, arr_before: 48000, arr_after: 0}\n"
+        },
+    ),
+    Case(
+        "CSP106-override-actual",
+        "CSP106",
+        {
+            ACCOUNT: BASE[ACCOUNT]
+            + OVERRIDE.format(since="2026-10-02", expires="2026-12-31").replace(
+                "actual: 0.2", "actual: »1.2"
+            )
+        },
+        "'actual' input should be less than or equal to 1, not 1.2",
+        None,
+        exact=False,
+        passing={
+            ACCOUNT: BASE[ACCOUNT]
+            + OVERRIDE.format(since="2026-10-02", expires="2026-12-31").replace(
+                "actual: 0.2", "actual: 1"
+            )
+        },
     ),
     Case(
         "CSP107",
@@ -530,6 +589,60 @@ CASES = [
         "dated lists go oldest first: move this entry up",
     ),
     Case(
+        "CSP206-renewals",
+        "CSP206",
+        {
+            ACCOUNT: BASE[ACCOUNT] + "renewals:\n"
+            "  - {date: 2026-03-01, arr_before: 40000, arr_after: 48000}\n"
+            "  - {date: »2025-03-01, arr_before: 36000, arr_after: 40000}\n"
+        },
+        "account 'northwind-events': renewal on 2025-03-01 is listed after 2026-03-01",
+        "dated lists go oldest first: move this entry up",
+        passing={
+            ACCOUNT: BASE[ACCOUNT] + "renewal: 2027-03-01\nrenewals:\n"
+            "  - {date: 2025-03-01, arr_before: 36000, arr_after: 40000}\n"
+            "  - {date: 2026-03-01, arr_before: 40000, arr_after: 0}\n"
+        },
+    ),
+    Case(
+        "CSP206-renewals-same-date",
+        "CSP206",
+        {
+            ACCOUNT: BASE[ACCOUNT] + "renewals:\n"
+            "  - {date: 2026-03-01, arr_before: 40000, arr_after: 48000}\n"
+            "  - {date: »2026-03-01, arr_before: 48000, arr_after: 48000}\n"
+        },
+        "account 'northwind-events': renewal on 2026-03-01 appears twice",
+        "keep one entry per date: merge the two or fix one date",
+    ),
+    Case(
+        "CSP206-reschedule",
+        "CSP206",
+        edit(
+            ACCOUNT,
+            (
+                "  - {id: list-imported, reached: 2026-03-09}\n",
+                "  - {id: list-imported, reached: 2026-03-09}\n"
+                "  - id: registrations-up-20\n    reschedule:\n"
+                "      - {on: 2026-10-01, due: 2027-01-15}\n"
+                "      - {on: »2026-09-15, due: 2026-12-01}\n",
+            ),
+        ),
+        "account 'northwind-events': milestone 'registrations-up-20' rescheduled on 2026-09-15 "
+        "is listed after 2026-10-01",
+        "dated lists go oldest first: move this entry up",
+        passing=edit(
+            ACCOUNT,
+            (
+                "  - {id: list-imported, reached: 2026-03-09}\n",
+                "  - {id: list-imported, reached: 2026-03-09}\n"
+                "  - id: registrations-up-20\n    reached: []\n    reschedule:\n"
+                "      - {on: 2026-09-15, due: 2026-12-01, reason: Waiting for the CRM migration}\n"
+                "      - {on: 2026-10-01, due: 2027-01-15}\n",
+            ),
+        ),
+    ),
+    Case(
         "CSP207",
         "CSP207",
         edit(ACCOUNT, ("answer: no, as_of: 2026-03-01", "answer: no, as_of: »2026-03-15")),
@@ -599,6 +712,75 @@ CASES = [
         "account 'northwind-events': the desired outcome since 2026-03-01 is due by 2026-03-01, "
         "the day it starts",
         "'by' is the date the customer wants to be at point B: set it after 'since'",
+    ),
+    Case(
+        "CSP211",
+        "CSP211",
+        {ACCOUNT: BASE[ACCOUNT] + OVERRIDE.format(since="2026-10-02", expires="»2026-09-30")},
+        "account 'northwind-events': the override of relationship since 2026-10-02 expires "
+        "2026-09-30, before it starts",
+        "'expires' is the last day the judgement holds: set it after 'since'",
+        passing={
+            ACCOUNT: BASE[ACCOUNT] + OVERRIDE.format(since="2026-10-02", expires="2026-10-03")
+        },
+    ),
+    Case(
+        "CSP211-same-day",
+        "CSP211",
+        {ACCOUNT: BASE[ACCOUNT] + OVERRIDE.format(since="2026-10-02", expires="»2026-10-02")},
+        "account 'northwind-events': the override of relationship since 2026-10-02 expires "
+        "2026-10-02, the day it starts",
+        "'expires' is the last day the judgement holds: set it after 'since'",
+    ),
+    Case(
+        "CSP212",
+        "CSP212",
+        {
+            ACCOUNT: BASE[ACCOUNT]
+            + OVERRIDE.format(since="2026-10-01", expires="2026-12-31")
+            + OVERRIDE_ITEM.format(since="2026-10-01", expires="2026-12-31", component="intent")
+            + OVERRIDE_ITEM.format(
+                since="»2026-11-15", expires="2027-01-31", component="relationship"
+            )
+        },
+        "account 'northwind-events' has two overrides of relationship in force from 2026-11-15 to "
+        "2026-12-31: 2026-10-01 to 2026-12-31 and 2026-11-15 to 2027-01-31",
+        "the other one is on line 26: let it expire the day before this one starts, or merge "
+        "the two",
+        # Back to back (one ends the day before the other starts), and another component.
+        passing={
+            ACCOUNT: BASE[ACCOUNT]
+            + OVERRIDE.format(since="2027-01-01", expires="2027-03-31")
+            + OVERRIDE_ITEM.format(
+                since="2026-10-01", expires="2026-12-31", component="relationship"
+            )
+            + OVERRIDE_ITEM.format(since="2026-10-01", expires="2026-12-31", component="intent")
+        },
+    ),
+    Case(
+        "CSP213",
+        "CSP213",
+        edit(
+            ACCOUNT,
+            (
+                "  - {id: list-imported, reached: 2026-03-09}\n",
+                "  - {id: list-imported, reached: 2026-03-09}\n"
+                "  - id: registrations-up-20\n    reschedule:\n"
+                "      - {on: 2026-09-15, due: »2026-09-01, reason: Waiting for the CRM}\n",
+            ),
+        ),
+        "account 'northwind-events': milestone 'registrations-up-20' rescheduled on 2026-09-15 is "
+        "due 2026-09-01, before it was agreed",
+        "'due' is the new date agreed with the customer: set it after 'on'",
+        passing=edit(
+            ACCOUNT,
+            (
+                "  - {id: list-imported, reached: 2026-03-09}\n",
+                "  - {id: list-imported, reached: 2026-03-09}\n"
+                "  - id: registrations-up-20\n    reschedule:\n"
+                "      - {on: 2026-09-15, due: 2026-09-16}\n",
+            ),
+        ),
     ),
     # --- warnings ---------------------------------------------------------------
     Case(
@@ -757,6 +939,18 @@ CASES = [
             + 'plan:\n  message: "Let\'s make this priority #1 for Q1"  # agreed with Dana\n'
             "  next_steps:\n    - action: |\n        Book the kickoff #1\n      owner: vendor\n"
             "    - {action: 'Share the #events plan', owner: joint}\n"
+        },
+    ),
+    Case(
+        "CSP309",
+        "CSP309",
+        {ACCOUNT: BASE[ACCOUNT] + OVERRIDE.format(since="2026-01-01", expires="»2026-07-01")},
+        "account 'northwind-events': the override of relationship by jane.doe@acme.example holds "
+        "for 181 days (2026-01-01 to 2026-07-01); a judgement that old goes stale",
+        "let it expire within 180 days of 'since' and look again then; write a new override if "
+        "the judgement still holds",
+        passing={
+            ACCOUNT: BASE[ACCOUNT] + OVERRIDE.format(since="2026-01-01", expires="2026-06-30")
         },
     ),
     Case(
@@ -1047,6 +1241,79 @@ def test_dated_list_reports_once_per_problem(make_workspace):
         ),
     )
     assert [(f.code, f.line) for f in _load(make_workspace, files)] == [("CSP206", 20)]
+
+
+def test_a_milestone_only_rescheduled_is_not_reached(make_workspace):
+    """An entry with only ``id`` and ``reschedule`` (or ``reached: []``) has
+    no reached date: no check about reached dates looks at it, even with a
+    start after every date of the reschedule."""
+    files = edit(
+        ACCOUNT,
+        ("start: 2026-03-01", "start: 2026-09-20"),
+        ("  - {id: list-imported, reached: 2026-03-09}\n", ""),
+        (
+            "  - {id: first-campaign, reached: [2026-04-01, 2026-05-01]}\n",
+            "  - {id: first-campaign, reached: [],\n"
+            "     reschedule: [{on: 2026-09-01, due: 2026-10-01}]}\n"
+            "  - id: registrations-up-20\n    reschedule:\n"
+            "      - {on: 2026-09-15, due: 2026-12-01, reason: Waiting for the CRM migration}\n",
+        ),
+        ("as_of: 2026-03-09", "as_of: 2026-09-20"),
+        ("as_of: 2026-03-15", "as_of: 2026-09-21"),
+        ("as_of: 2026-03-01}", "as_of: 2026-09-20}"),
+        ("since: 2026-03-01", "since: 2026-09-20"),
+        ("since: 2026-04-02", "since: 2026-09-20"),
+    )
+    assert _load(make_workspace, files) == []
+    ws = load_workspace(make_workspace({**BASE, **files})).workspace
+    [first, later] = ws.accounts["northwind-events"].milestones
+    assert (first.dates, later.dates) == ([], [])
+
+
+def test_overlapping_overrides_are_reported_at_the_one_that_starts_later(make_workspace):
+    """Later by ``since``, not by position: the hint names the earlier one's line."""
+    files = {
+        ACCOUNT: BASE[ACCOUNT]
+        + OVERRIDE.format(since="2026-11-15", expires="2027-01-31")
+        + OVERRIDE_ITEM.format(since="2026-10-01", expires="2026-11-15", component="relationship")
+    }
+    [finding] = _load(make_workspace, files)
+    assert (finding.code, finding.line, finding.column) == ("CSP212", 30, 12)
+    assert finding.message == (
+        "account 'northwind-events' has two overrides of relationship in force from 2026-11-15 "
+        "to 2026-11-15: 2026-10-01 to 2026-11-15 and 2026-11-15 to 2027-01-31"
+    )
+    assert finding.hint is not None and finding.hint.startswith("the other one is on line 32:")
+
+
+def test_three_overlapping_overrides_give_one_finding_each_later_one(make_workspace):
+    files = {
+        ACCOUNT: BASE[ACCOUNT]
+        + OVERRIDE.format(since="2026-10-01", expires="2026-12-31")
+        + OVERRIDE_ITEM.format(since="2026-11-01", expires="2027-01-31", component="relationship")
+        + OVERRIDE_ITEM.format(since="2026-12-01", expires="2027-02-28", component="relationship")
+    }
+    findings = _load(make_workspace, files)
+    assert [(f.code, f.line, f.hint.split(":")[0]) for f in findings] == [
+        ("CSP212", 36, "the other one is on line 26"),
+        ("CSP212", 42, "the other one is on line 26"),
+    ]
+
+
+def test_an_override_without_a_range_is_not_also_an_overlap(make_workspace):
+    """Expiring before it starts is CSP211 alone, not CSP212 as well."""
+    files = {
+        ACCOUNT: BASE[ACCOUNT]
+        + OVERRIDE.format(since="2026-10-01", expires="2026-12-31")
+        + OVERRIDE_ITEM.format(since="2026-11-01", expires="2026-10-15", component="relationship")
+    }
+    assert [f.code for f in _load(make_workspace, files)] == ["CSP211"]
+
+
+def test_a_swapped_override_is_not_also_stale(make_workspace):
+    """Only a range longer than 180 days is CSP309; a negative one is CSP211."""
+    files = {ACCOUNT: BASE[ACCOUNT] + OVERRIDE.format(since="2027-12-31", expires="2026-01-01")}
+    assert [f.code for f in _load(make_workspace, files)] == ["CSP211"]
 
 
 def test_reading_alone_runs_no_cross_document_check(make_workspace):

@@ -147,6 +147,24 @@ _RULES = [
         "Desired outcome due no later than it starts",
         "`since: 2026-06-01, by: 2026-03-01`",
     ),
+    Rule(
+        "CSP211",
+        "error",
+        "Override expires no later than it starts",
+        "`since: 2026-10-02, expires: 2026-09-30`",
+    ),
+    Rule(
+        "CSP212",
+        "error",
+        "Two overrides of one component in force on one day",
+        "relationship overridden 2026-10-01 to 2026-12-31 and again from 2026-11-15",
+    ),
+    Rule(
+        "CSP213",
+        "error",
+        "Reschedule due no later than the day it was agreed",
+        "`{on: 2026-09-15, due: 2026-09-01}`",
+    ),
     # Warnings
     Rule(
         "CSP301",
@@ -180,6 +198,12 @@ _RULES = [
         "warning",
         "Customer-facing text cut by a `#` comment",
         "`message: Let's make this priority #1 for Q1`",
+    ),
+    Rule(
+        "CSP309",
+        "warning",
+        "Override in force for more than 180 days",
+        "`since: 2026-01-05, expires: 2026-12-31`",
     ),
     # The signals CSV (score/render --signals)
     Rule(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from csplan.checks import dated, references, semantics, structure, text, warnings
+from csplan.checks import dated, lifecycle, references, semantics, structure, text, warnings
 from csplan.checks.context import Index
 from csplan.checks.registry import CHECKS
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from csplan.model import Workspace
 
 # Imported for their @rule registrations.
-_MODULES = (references, structure, dated, semantics, warnings, text)
+_MODULES = (references, structure, dated, semantics, lifecycle, warnings, text)
 
 
 def run_checks(ws: Workspace) -> list[Finding]:

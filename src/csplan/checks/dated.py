@@ -1,6 +1,10 @@
 """CSP206 (dated lists in date order, one entry per date) and CSP207 (one
 answer per question and date).
 
+The dated lists: a segment list and ``desired_outcomes`` by ``since``, each
+signal's observations by ``as_of``, a milestone's ``reached`` dates and its
+``reschedule`` entries by ``on``, and ``renewals`` by ``date`` (SPEC 3, 9).
+
 A list is reported once per problem (the first entry out of order, the first
 date used twice), not once per entry: a list written newest-first would
 otherwise give one finding per line.
@@ -118,6 +122,41 @@ def reached_dates(ix: Index) -> Iterator[Finding]:
                     ("milestones", k, "reached", "#"),
                     f"account '{account.id}': milestone '{reached.id}' reached",
                 )
+
+
+@rule("CSP206")
+def reschedules(ix: Index) -> Iterator[Finding]:
+    """A milestone's ``reschedule`` entries, by ``on``: the one in force is
+    the latest agreed, which only means something in date order."""
+    for account in ix.ws.accounts.values():
+        for k, reached in enumerate(account.milestones):
+            if len(reached.reschedule) > 1:
+                dates = [r.on for r in reached.reschedule]
+                if _ascending(dates):
+                    continue
+                yield from _dated(
+                    dates,
+                    account.source,
+                    ("milestones", k, "reschedule", "#", "on"),
+                    f"account '{account.id}': milestone '{reached.id}' rescheduled on",
+                )
+
+
+@rule("CSP206")
+def renewals(ix: Index) -> Iterator[Finding]:
+    """Past ``renewals``, by ``date``: two on one day would count one
+    contract twice in NRR and GRR."""
+    for account in ix.ws.accounts.values():
+        if len(account.renewals) > 1:
+            dates = [r.date for r in account.renewals]
+            if _ascending(dates):
+                continue
+            yield from _dated(
+                dates,
+                account.source,
+                ("renewals", "#", "date"),
+                f"account '{account.id}': renewal on",
+            )
 
 
 @rule("CSP207")
