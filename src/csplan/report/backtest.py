@@ -204,4 +204,132 @@ def _table(result: Backtest) -> Iterator[str]:
     )
 
 
-REPORTERS: dict[str, Reporter] = {"table": table, "json": json}
+# --- html -------------------------------------------------------------------
+
+# Chart geometry (SVG user units): the page scales each chart to its width.
+ROC_SIZE = 300
+ROC_PAD = 44
+BAR_WIDTH = 360
+BAR_LABEL = 150
+BAR_ROW = 30
+
+
+def _roc_points(lead: LeadResult) -> list[tuple[float, float]]:
+    """The ROC curve of attainment, renewing accounts the positives: from
+    (0, 0) to (1, 1), one point per distinct attainment, highest first
+    (attainments compared rounded to 9 decimals, as the AUC compares them)."""
+    from csplan.engine.engagement import PRECISION
+
+    counted = [r for r in lead.renewals if r.started]
+    retained = sum(1 for r in counted if r.retained)
+    churned = len(counted) - retained
+    if not retained or not churned:
+        return []
+    groups: dict[float, list[int]] = {}
+    for r in counted:
+        group = groups.setdefault(round(r.attainment, PRECISION), [0, 0])
+        group[0 if r.retained else 1] += 1
+    points = [(0.0, 0.0)]
+    tp = fp = 0
+    for value in sorted(groups, reverse=True):
+        tp += groups[value][0]
+        fp += groups[value][1]
+        points.append((fp / churned, tp / retained))
+    return points
+
+
+def _lead_view(lead: LeadResult) -> dict[str, Any]:
+    size, pad = ROC_SIZE, ROC_PAD
+    span = size - 2 * pad
+    roc = [
+        (round(pad + x * span, 2), round(size - pad - y * span, 2)) for x, y in _roc_points(lead)
+    ]
+    span_bar = BAR_WIDTH - BAR_LABEL - 50
+    bands = [
+        {
+            "band": b.band,
+            "cells": band_cells(b),
+            "width": round((b.churn_rate or 0) * span_bar, 2),
+            "label": percent(b.churn_rate) if b.churn_rate is not None else "no renewals",
+            "y": 10 + i * BAR_ROW,
+        }
+        for i, b in enumerate(lead.bands)
+    ]
+    components = [
+        {
+            "label": component_label(c.name),
+            "auc": ratio(c.auc),
+            "width": round((c.auc or 0) * span_bar, 2),
+            "y": 10 + i * BAR_ROW,
+        }
+        for i, c in enumerate(lead.components)
+    ]
+    return {
+        "lead": lead,
+        "reading": reading(lead),
+        "auc": ratio(lead.auc),
+        "not_started": not_started(lead),
+        "roc": roc,
+        "roc_points": " ".join(f"{x},{y}" for x, y in roc),
+        "bands": bands,
+        "bands_height": 20 + len(bands) * BAR_ROW,
+        "components": components,
+        "components_height": 20 + len(components) * BAR_ROW,
+        "half_x": BAR_LABEL + round(0.5 * span_bar, 2),
+    }
+
+
+def page_context(result: Backtest, ws: Workspace) -> dict[str, Any]:
+    r = result.retention
+    # One row per renewal, with its score at each lead side by side.
+    rows = []
+    for i, first in enumerate(result.leads[0].renewals if result.leads else ()):
+        scores = []
+        for lead in result.leads:
+            s = lead.renewals[i]
+            scores.append(f"{s.attainment:.1f} ({s.band})" if s.started else "not started")
+        rows.append(
+            {
+                "account": first.account,
+                "date": first.renewal_date.isoformat(),
+                "outcome": first.outcome,
+                "arr_before": money(first.arr_before),
+                "arr_after": money(first.arr_after),
+                "scores": scores,
+            }
+        )
+    return {
+        "vendor": ws.settings.vendor,
+        "period": period(result),
+        "retention": {
+            "renewals": r.renewals,
+            "counts": [
+                ("Churned", r.churned),
+                ("Contracted", r.contracted),
+                ("Renewed", r.renewed),
+                ("Expanded", r.expanded),
+            ],
+            "arr_before": money(r.arr_before),
+            "arr_after": money(r.arr_after),
+            "nrr": percent(r.nrr, 1),
+            "grr": percent(r.grr, 1),
+        },
+        "leads": [_lead_view(lead) for lead in result.leads],
+        "lead_days": [lead.lead_days for lead in result.leads],
+        "band_headers": BAND_HEADERS,
+        "rows": rows,
+        "roc": {"size": ROC_SIZE, "pad": ROC_PAD, "far": ROC_SIZE - ROC_PAD},
+        "bar": {"width": BAR_WIDTH, "label": BAR_LABEL},
+    }
+
+
+def html(result: Backtest, ws: Workspace, out: TextIO) -> None:
+    """A self-contained page (inline CSS and SVG, no script, no network),
+    rendered through the sandboxed template environment like the plans."""
+    from csplan.render.environment import build_environment
+
+    templates = build_environment(ws, "html")
+    out.write(templates.render("backtest.html.j2", report=page_context(result, ws)))
+
+
+REPORTERS: dict[str, Reporter] = {"table": table, "json": json, "html": html}
