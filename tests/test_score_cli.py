@@ -197,17 +197,21 @@ def test_json_shape_and_locations(cli, portfolio):
         "name",
         "segment",
         "started",
+        "arr",
+        "renewal",
         "engagement",
         "milestones",
         "outcome",
         "experience",
         "icp",
         "plays",
+        "expired_overrides",
     ]
     assert list(acme["engagement"]) == ["attainment", "gap", "band", "components", "biggest_gaps"]
     intent = acme["engagement"]["components"][0]
     assert intent == {
-        "name": "intent", "weight": 1, "desired": 0.8, "actual": 1.0, "gap": 0.0,
+        "name": "intent", "weight": 1, "desired": 0.8, "actual": 1.0,
+        "rule_actual": 1.0, "override": None, "gap": 0.0,
         "measures": [{"kind": "question", "ref": "knows-intent", "score": 1.0,
                       "evidence": "yes (2026-02-01)", "file": "accounts/acme.yaml", "line": 16}],
     }  # fmt: skip
@@ -219,7 +223,8 @@ def test_json_shape_and_locations(cli, portfolio):
         "functional_progress": 1.0, "customer_progress": 0.0, "success_gap": 100.0,
         "route": "off-track",
         "reached": ["list-imported", "first-send"], "next": ["regs-up"],
-        "overdue": [{"id": "regs-up", "due": "2026-03-02", "days_late": 244}],
+        "overdue": [{"id": "regs-up", "due": "2026-03-02", "days_late": 244,
+                     "original_due": None}],
     }  # fmt: skip
     assert acme["outcome"] == {"id": "grow", "baseline": 100, "target": 200, "current": 150,
                                "progress": 0.5, "by": None, "since": "2026-01-01"}  # fmt: skip

@@ -366,6 +366,12 @@ class ComponentChange:
     before: float
     after: float
     measures: tuple[MeasureChange, ...] = ()
+    # SPEC sections 7 and 9: each side's rule-based actual and the override
+    # in force (None: no override, or the component is absent on that side).
+    rule_actual_before: float | None = None
+    rule_actual_after: float | None = None
+    override_before: OverrideInForce | None = None
+    override_after: OverrideInForce | None = None
 
     @property
     def change(self) -> float:

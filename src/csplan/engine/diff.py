@@ -32,6 +32,7 @@ from csplan.results import (
     MeasureChange,
     MeasureScore,
     MilestoneChanges,
+    OverrideInForce,
     Play,
     PlayChanges,
     Side,
@@ -151,6 +152,9 @@ def compare_account(
     changed = (
         _rounded(astuple(before_side)) != _rounded(astuple(after_side))
         or any(_differ(c.before, c.after) or c.measures for c in components)
+        or any(
+            _override_key(c.override_before) != _override_key(c.override_after) for c in components
+        )
         or any((milestones.reached, milestones.lapsed, milestones.overdue, milestones.recovered))
         or bool(plays.added or plays.removed)
     )
@@ -238,15 +242,29 @@ def _components(before: Engagement, after: Engagement) -> tuple[ComponentChange,
     by_name_after = {c.name: c for c in after.components}
     names = [c.name for c in after.components]
     names += [c.name for c in before.components if c.name not in by_name_after]
-    return tuple(
-        ComponentChange(
-            name=name,
-            before=p_before.get(name, 0.0),
-            after=p_after.get(name, 0.0),
-            measures=_measures(by_name_before.get(name), by_name_after.get(name)),
+    changes = []
+    for name in names:
+        old, new = by_name_before.get(name), by_name_after.get(name)
+        changes.append(
+            ComponentChange(
+                name=name,
+                before=p_before.get(name, 0.0),
+                after=p_after.get(name, 0.0),
+                measures=_measures(old, new),
+                rule_actual_before=old.rule_actual if old is not None else None,
+                rule_actual_after=new.rule_actual if new is not None else None,
+                override_before=old.override if old is not None else None,
+                override_after=new.override if new is not None else None,
+            )
         )
-        for name in names
-    )
+    return tuple(changes)
+
+
+def _override_key(o: OverrideInForce | None) -> tuple[Any, ...] | None:
+    """An override as compared across the sides: what it says, not where it
+    is written (a moved line is no change). A new judgement, a new value or a
+    new expiry alone marks the account changed (SPEC section 9)."""
+    return None if o is None else (o.actual, o.by, o.reason, o.since, o.expires)
 
 
 def _keyed(component: ComponentScore | None) -> dict[_MeasureKey, MeasureScore]:

@@ -8,7 +8,7 @@ notes, ARR, owner and the trend.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,10 @@ class InternalMilestone(Milestone):
     days_late: int | None  # when overdue
     by_evidence: date | None  # the occurrence reached by the map's criteria
     lapsed: bool  # repeating milestone not reached again in time
+    # SPEC section 9: the map's due date when a reschedule moved it (``due``
+    # is then the agreed one), and why; internal only.
+    original_due: date | None = None
+    reschedule_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +53,29 @@ class Measure:
 
 
 @dataclass(frozen=True, slots=True)
+class Override:
+    """A CSM's override of a component (SPEC section 9): in force, or
+    expired in the last 30 days (then ``actual`` and ``since`` are None)."""
+
+    label: str  # the component in words
+    by: str
+    reason: str
+    expires: date
+    actual: float | None = None
+    since: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Component:
     name: str
     label: str
     weight: float
     desired: float
-    actual: float
+    actual: float  # as used: the override's when one is in force
     gap: float
     measures: tuple[Measure, ...]
+    rule_actual: float | None = None  # what the measures say
+    override: Override | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +84,8 @@ class Overdue:
     name: str
     due: date
     days_late: int
+    original_due: date | None = None  # the map's, when a reschedule moved it
+    reschedule_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +185,8 @@ class Review:
     # attainment and band.
     started: bool = True
     since: SinceLastMonth | None = None  # None: not compared (no diff given)
+    expired_overrides: tuple[Override, ...] = ()  # expired in the last 30 days
+    rescheduled: tuple[InternalMilestone, ...] = ()  # due dates moved with the customer
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,16 +214,14 @@ def internal_plan(
             days_late=s.days_late,
             by_evidence=s.by_evidence,
             lapsed=s.lapsed,
+            original_due=s.original_due,
+            reschedule_reason=s.reschedule_reason,
         )
         for n, s in enumerate(score.milestones.states, 1)
     )
-    return assemble(
-        ws,
-        score,
-        milestones,
-        InternalPlan,
-        review=_review(ws, score, trend or score.trend, since),
-    )
+    review = _review(ws, score, trend or score.trend, since)
+    review = replace(review, rescheduled=tuple(m for m in milestones if m.original_due))
+    return assemble(ws, score, milestones, InternalPlan, review=review)
 
 
 def last_month_end(day: date) -> date | None:
@@ -284,6 +305,7 @@ def _review(
     account = ws.accounts[score.id]
     segment = ws.segments.get(score.segment)
     names = {s.id: s.name for s in score.milestones.states}
+    reasons = {s.id: s.reschedule_reason for s in score.milestones.states}
     components = tuple(
         Component(
             c.name,
@@ -303,6 +325,17 @@ def _review(
                     m.no_evidence,
                 )
                 for m in c.measures
+            ),
+            rule_actual=c.rule_actual,
+            override=None
+            if c.override is None
+            else Override(
+                COMPONENT_LABELS.get(c.name, c.name),
+                c.override.by,
+                c.override.reason.strip(),
+                c.override.expires,
+                c.override.actual,
+                c.override.since,
             ),
         )
         for c in score.engagement.components
@@ -337,7 +370,14 @@ def _review(
         outcome_progress=score.outcome.progress if score.outcome is not None else None,
         next=tuple(names.get(i, i) for i in score.milestones.next),
         overdue=tuple(
-            Overdue(o.id, names.get(o.id, o.id), o.due, o.days_late)
+            Overdue(
+                o.id,
+                names.get(o.id, o.id),
+                o.due,
+                o.days_late,
+                o.original_due,
+                reasons.get(o.id),
+            )
             for o in score.milestones.overdue
         ),
         coverage=score.experience.coverage,
@@ -354,6 +394,12 @@ def _review(
         else None,
         started=score.started,
         since=since_last_month(score, since) if since is not None else None,
+        expired_overrides=tuple(
+            Override(
+                COMPONENT_LABELS.get(x.component, x.component), x.by, x.reason.strip(), x.expires
+            )
+            for x in score.expired_overrides
+        ),
     )
 
 

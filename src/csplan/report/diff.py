@@ -24,7 +24,14 @@ from csplan.wording import component_label, json_safe, printable
 
 if TYPE_CHECKING:
     from csplan.model import Workspace
-    from csplan.results import AccountDiff, ComponentChange, Diff, MeasureScore, Side
+    from csplan.results import (
+        AccountDiff,
+        ComponentChange,
+        Diff,
+        MeasureScore,
+        OverrideInForce,
+        Side,
+    )
 
 MINUS = "\u2212"  # a real minus sign: "-7.2" next to a hyphenated id reads as a dash
 ARROW = "→"
@@ -108,6 +115,11 @@ def account_dict(a: AccountDiff, v: DiffView) -> dict[str, Any]:
                     "before": c.before,
                     "after": c.after,
                     "change": c.change,
+                    "rule_actual": {"before": c.rule_actual_before, "after": c.rule_actual_after},
+                    "override": {
+                        "before": _override(c.override_before),
+                        "after": _override(c.override_after),
+                    },
                     "measures": [
                         {
                             "kind": m.kind,
@@ -131,6 +143,19 @@ def account_dict(a: AccountDiff, v: DiffView) -> dict[str, Any]:
             "added": [play_dict(p) for p in a.plays.added],
             "removed": [play_dict(p) for p in a.plays.removed],
         },
+    }
+
+
+def _override(o: OverrideInForce | None) -> dict[str, Any] | None:
+    """An override as score JSON writes it (SPEC section 9)."""
+    if o is None:
+        return None
+    return {
+        "actual": o.actual,
+        "by": o.by,
+        "reason": o.reason,
+        "since": o.since.isoformat(),
+        "expires": o.expires.isoformat(),
     }
 
 

@@ -79,19 +79,20 @@ def print_detail(score: AccountScore, console: Console, bands: Sequence[str]) ->
     components = Table(
         title="Engagement by component", title_justify="left", box=None, pad_edge=False
     )
-    for name, justify in (
-        ("component", "left"),
-        ("weight", "right"),
-        ("actual", "right"),
-        ("desired", "right"),
-        ("gap", "right"),
-        ("actual vs desired", "left"),
-    ):
+    overridden = [c for c in e.components if c.override is not None]
+    columns = [("component", "left"), ("weight", "right"), ("actual", "right")]
+    if overridden:
+        # SPEC section 9: the rules' figure beside the CSM's, never hidden.
+        columns.append(("rules", "right"))
+    columns += [("desired", "right"), ("gap", "right"), ("actual vs desired", "left")]
+    for name, justify in columns:
         components.add_column(name, justify=justify)  # type: ignore[arg-type]
     for c in e.components:
-        components.add_row(*_component_cells(c))
+        components.add_row(*_component_cells(c, bool(overridden)))
     console.print()
     console.print(components)
+    for line in override_lines(score):
+        console.print(Text(printable(line)))
     if e.biggest_gaps:
         console.print(
             Text("Biggest gaps: " + ", ".join(component_label(n) for n in e.biggest_gaps))
@@ -116,6 +117,12 @@ def print_detail(score: AccountScore, console: Console, bands: Sequence[str]) ->
         )
     console.print()
     console.print(route)
+    for s in m.states:
+        if s.original_due is not None:
+            reason = f": {s.reschedule_reason}" if s.reschedule_reason else ""
+            console.print(
+                Text(printable(f"{s.id} rescheduled from {s.original_due} to {s.due}{reason}"))
+            )
     console.print(
         Text(
             f"Functional progress {m.functional_progress * 100:.0f}%, customer progress "
@@ -140,16 +147,34 @@ def print_detail(score: AccountScore, console: Console, bands: Sequence[str]) ->
         console.print(Text("Plays: none"))
 
 
-def _component_cells(c: ComponentScore) -> tuple[str, ...]:
+def _component_cells(c: ComponentScore, with_rules: bool) -> tuple[str, ...]:
     weight = fmt(c.weight)
-    return (
-        component_label(c.name),
-        weight,
-        f"{c.actual:.2f}",
-        f"{c.desired:.2f}",
-        f"{c.gap:.2f}",
-        bar(c.actual, c.desired),
-    )
+    cells = [component_label(c.name), weight, f"{c.actual:.2f}"]
+    if with_rules:
+        # An asterisk marks the CSM's figure; the rules' stands beside it.
+        cells[-1] += "*" if c.override is not None else " "
+        cells.append(f"{c.rule_actual:.2f}")
+    cells += [f"{c.desired:.2f}", f"{c.gap:.2f}", bar(c.actual, c.desired)]
+    return tuple(cells)
+
+
+def override_lines(score: AccountScore) -> list[str]:
+    """The overrides in force (who, why, until when, against the rules'
+    figure) and those that expired in the last 30 days (SPEC section 9)."""
+    lines = []
+    for c in score.engagement.components:
+        o = c.override
+        if o is not None:
+            lines.append(
+                f"* {component_label(c.name)}: {o.actual:.2f} set by {o.by} "
+                f"({o.since} to {o.expires}), the rules say {c.rule_actual:.2f}: {o.reason.strip()}"
+            )
+    for x in score.expired_overrides:
+        lines.append(
+            f"Override expired on {x.expires}: {component_label(x.component)} by {x.by}"
+            f" ({x.reason.strip()}); the rules' figure is back in use"
+        )
+    return lines
 
 
 def _state(s: MilestoneState) -> str:

@@ -83,6 +83,11 @@ def _engagement(score: AccountScore, ws: Workspace) -> Iterator[str]:
     yield f"  engagement model {e.model}"
     for c in e.components:
         yield from _component(c, ws)
+    for x in score.expired_overrides:
+        yield (
+            f"  override expired on {x.expires}{_at(ws, x.source)}: {component_label(x.component)}"
+            f" by {x.by} ({x.reason.strip()}); the rules' figure is back in use"
+        )
     if e.biggest_gaps:
         by_name = {c.name: c for c in e.components}
         gaps = ", ".join(
@@ -98,6 +103,14 @@ def _component(c: ComponentScore, ws: Workspace) -> Iterator[str]:
         f"  {component_label(c.name)}: actual {c.actual:.2f} of desired {c.desired:.2f} "
         f"(weight {fmt(c.weight)}), gap {c.gap:.2f}"
     )
+    o = c.override
+    if o is not None:
+        # SPEC section 9: the rules' figure and the CSM's, side by side.
+        yield (
+            f"    overridden: {o.actual:.2f} set by {o.by}{_at(ws, o.source)}, in force"
+            f" {o.since} to {o.expires}: {o.reason.strip()}"
+        )
+        yield f"    the rules say {c.rule_actual:.2f} (the measures below); the override is used"
     if not c.measures:
         yield "    no measures: actual 0"
         return
@@ -177,11 +190,16 @@ def _state(s: MilestoneState, ws: Workspace) -> str:
             state += f" (repeats every {s.repeat_days} days: due again {s.due})"
     elif s.status == "overdue":
         why = f"{s.shown} + {s.repeat_days} days" if s.lapsed else "journey start + due days"
+        if s.original_due is not None:
+            why = "agreed in a reschedule"
         state = f"overdue {s.days_late} days (due {s.due} = {why})"
         if s.lapsed:
             state = "lapsed, " + state
     else:
         state = f"{s.status}, due {s.due}"
+    if s.original_due is not None:
+        reason = f": {s.reschedule_reason}" if s.reschedule_reason else ""
+        state += f" (rescheduled from {s.original_due}{reason})"
     return f"{state}; {history}"
 
 

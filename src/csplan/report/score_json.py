@@ -82,6 +82,8 @@ def to_dict(score: AccountScore, ws: Workspace) -> dict[str, Any]:
         "name": score.name,
         "segment": score.segment,
         "started": score.started,
+        "arr": score.arr,
+        "renewal": score.renewal.isoformat() if score.renewal is not None else None,
         "engagement": {
             "attainment": e.attainment,
             "gap": e.gap,
@@ -97,7 +99,13 @@ def to_dict(score: AccountScore, ws: Workspace) -> dict[str, Any]:
             "reached": list(m.reached),
             "next": list(m.next),
             "overdue": [
-                {"id": o.id, "due": o.due.isoformat(), "days_late": o.days_late} for o in m.overdue
+                {
+                    "id": o.id,
+                    "due": o.due.isoformat(),
+                    "days_late": o.days_late,
+                    "original_due": _iso(o.original_due),
+                }
+                for o in m.overdue
             ],
         },
         "outcome": None,
@@ -108,6 +116,15 @@ def to_dict(score: AccountScore, ws: Workspace) -> dict[str, Any]:
         },
         "icp": None,
         "plays": [play_dict(p) for p in score.plays],
+        "expired_overrides": [
+            {
+                "component": x.component,
+                "expires": x.expires.isoformat(),
+                "by": x.by,
+                "reason": x.reason,
+            }
+            for x in score.expired_overrides
+        ],
     }
     o = score.outcome
     if o is not None:
@@ -154,9 +171,23 @@ def _component(c: ComponentScore, ws: Workspace) -> dict[str, Any]:
         "weight": _as_written(c.weight),
         "desired": c.desired,
         "actual": c.actual,
+        "rule_actual": c.rule_actual,
+        "override": None
+        if c.override is None
+        else {
+            "actual": c.override.actual,
+            "by": c.override.by,
+            "reason": c.override.reason,
+            "since": c.override.since.isoformat(),
+            "expires": c.override.expires.isoformat(),
+        },
         "gap": c.gap,
         "measures": [_measure(m, ws) for m in c.measures],
     }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _measure(m: MeasureScore, ws: Workspace) -> dict[str, Any]:
