@@ -32,11 +32,14 @@ demo: $(STAMP)
 	  echo; echo "== $$name: diff --from $(DIFF_FROM) --to $(AS_OF) (what moved in October)"; \
 	  $(BIN)/csplan diff --all -w $$ws --from $(DIFF_FROM) --to $(AS_OF); \
 	  $(BIN)/csplan diff --all -w $$ws --from $(DIFF_FROM) --to $(AS_OF) --format markdown > out/$$name.diff.md; \
+	  echo; echo "== $$name: backtest --lead 30,90,180 (does the score predict renewal?)"; \
+	  $(BIN)/csplan backtest -w $$ws --lead 30,90,180; \
+	  $(BIN)/csplan backtest -w $$ws --lead 30,90,180 --format html -o out/$$name.backtest.html; \
 	  echo; echo "== $$name: render"; \
 	  for fmt in html md; do for aud in customer internal; do \
 	    $(BIN)/csplan render --all -w $$ws --as-of $(AS_OF) --format $$fmt --audience $$aud -o out/$$name > /dev/null; \
 	  done; done; \
-	  echo "wrote out/$$name/ ($$(ls out/$$name | wc -l) files), out/$$name.scores.json, out/$$name.scores.csv, out/$$name.diff.md"; \
+	  echo "wrote out/$$name/ ($$(ls out/$$name | wc -l) files), out/$$name.scores.json, out/$$name.scores.csv, out/$$name.diff.md, out/$$name.backtest.html"; \
 	done
 	@echo; echo "Open out/acme-mail/index.customer.html (plans) and out/acme-mail/index.internal.html (portfolio review)."
 
