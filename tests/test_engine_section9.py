@@ -4,15 +4,17 @@ milestone is reached; the next renewal."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from engine_support import MAP, engagement, files, load
 from hypothesis import given
+from hypothesis import strategies as st
 from test_engine_properties import PROPS, days, evidence
 from test_engine_properties import _score as score_generated
 
 from csplan.api import load_workspace
 from csplan.engine import score_account
+from csplan.model import COMPONENTS
 
 # relationship: q1 "yes" -> rule-based actual 1.0 (desired 0.8);
 # intent: q2 "no" -> 0.0 (desired 0.5). Without an override
@@ -279,3 +281,46 @@ def test_without_reschedules_no_due_date_moves(data, as_of):
     s = score_generated(data, as_of)
     assert all(m.original_due is None and m.reschedule_reason is None for m in s.milestones.states)
     assert all(o.original_due is None for o in s.milestones.overdue)
+
+
+@st.composite
+def overrides(draw: st.DrawFn) -> list[dict]:
+    """Overrides of random components, dated around the generated evidence
+    (overlaps included: the engine must still decide)."""
+    found = []
+    for component in draw(st.lists(st.sampled_from(COMPONENTS), max_size=4)):
+        since = draw(days)
+        found.append(
+            {
+                "component": component,
+                "actual": draw(st.floats(0, 1, allow_nan=False)),
+                "by": "csm@example.com",
+                "reason": "judgement",
+                "since": since,
+                "expires": since + timedelta(days=draw(st.integers(1, 200))),
+            }
+        )
+    return found
+
+
+@PROPS
+@given(evidence(), overrides(), days)
+def test_overrides_replace_the_actual_in_attainment(data, found, as_of):
+    s = score_generated({**data, "overrides": found}, as_of)
+    num = den = 0.0
+    for c in s.engagement.components:
+        in_force = [
+            o for o in found if o["component"] == c.name and o["since"] <= as_of <= o["expires"]
+        ]
+        if in_force:
+            latest = max(o["since"] for o in in_force)
+            assert c.override is not None and c.override.since == latest
+            assert c.actual == c.override.actual
+        else:
+            assert c.override is None and c.actual == c.rule_actual
+        assert c.gap == max(0.0, c.desired - c.actual)
+        num += c.weight * min(c.actual, c.desired)
+        den += c.weight * c.desired
+    assert abs(s.engagement.attainment - 100 * num / den) < 1e-9
+    expired = [o["component"] for o in found if 1 <= (as_of - o["expires"]).days <= 30]
+    assert [x.component for x in s.expired_overrides] == expired
