@@ -12,7 +12,7 @@ them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from csplan.engine.engagement import PRECISION
@@ -70,7 +70,9 @@ def _renewals(ws: Workspace, start: date | None, end: date | None) -> list[tuple
 
 
 def _scored(ws: Workspace, scorer: Scorer, account_id: str, r: Renewal, lead: int) -> RenewalScore:
-    day = r.date - timedelta(days=lead)
+    # A renewal in the calendar's first days has no date `lead` days before
+    # it: it is scored on the first day there is (before any start).
+    day = date.fromordinal(max(1, r.date.toordinal() - lead))
     s = scorer.score(account_id, day)
     return RenewalScore(
         account=account_id,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -212,8 +212,15 @@ def retention(ws: Workspace, scores: Sequence[AccountScore], as_of: date) -> Ret
     """NRR = sum(arr_after) / sum(arr_before) and GRR = sum(min(after, before))
     / sum(arr_before) over the renewals dated after the date - 365 days, up to
     the date (SPEC section 9)."""
-    after = as_of - timedelta(days=RETENTION_DAYS)
-    dated = [r for s in scores for r in ws.accounts[s.id].renewals if after < r.date <= as_of]
+    # Counted in days, not by subtracting them: the first year of the
+    # calendar has no date 365 days before it.
+    after = date.fromordinal(max(1, as_of.toordinal() - RETENTION_DAYS))
+    dated = [
+        r
+        for s in scores
+        for r in ws.accounts[s.id].renewals
+        if 0 <= (as_of - r.date).days < RETENTION_DAYS
+    ]
     before_sum = float(sum(r.arr_before for r in dated))
     after_sum = float(sum(r.arr_after for r in dated))
     kept = float(sum(min(r.arr_after, r.arr_before) for r in dated))
