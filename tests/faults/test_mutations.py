@@ -136,6 +136,19 @@ def _check(tmp_path: Path, mutation: tuple[str, bytes]) -> None:
         ("validate", "-w", str(root), "--format", "sarif"),
         ("score", "--all", "-w", str(root), "--as-of", AS_OF, "--format", "json", "--trend"),
         ("score", "--all", "-w", str(root), "--as-of", AS_OF, "--keep-going"),
+        (
+            "diff",
+            "--all",
+            "-w",
+            str(root),
+            "--from",
+            "2026-09-30",
+            "--to",
+            AS_OF,
+            "--format",
+            "json",
+        ),
+        ("backtest", "-w", str(root), "--lead", "30,90", "--format", "json"),
         ("render", "--all", "-w", str(root), "--as-of", AS_OF, "-o", str(out)),
         (
             "render",
@@ -162,7 +175,7 @@ def _check(tmp_path: Path, mutation: tuple[str, bytes]) -> None:
         assert "Traceback" not in result.output, context
         assert "internal error" not in result.output, context
         machine = "--format" in args and args[args.index("--format") + 1] in ("json", "sarif")
-        if machine and (result.exit_code == 0 or args[0] == "validate"):
+        if machine and (result.exit_code == 0 or args[0] == "validate") and result.stdout:
             _strict_json(result.stdout)
         if args[0] == "render":
             written = sorted(p.name for p in out.iterdir()) if out.exists() else []
