@@ -613,3 +613,15 @@ def test_broken_pipe_is_quiet(ws: Path) -> None:
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode in (0, 1)
     assert b"Traceback" not in stderr and b"internal error" not in stderr
+
+
+def test_a_band_name_with_escapes_is_escaped_in_the_portfolio_table(ws: Path) -> None:
+    settings = ws / "csplan.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "name: healthy" in text
+    settings.write_text(text.replace("name: healthy", 'name: "heal\\e]0;x\\athy"'), "utf-8")
+    before = snapshot(ws)
+    out = clean(run("score", "--all", "-w", ws, "--as-of", AS_OF), 0)
+    assert "\x1b" not in out and "\x07" not in out
+    assert "heal\\x1b]0;x\\x07thy" in out
+    assert snapshot(ws) == before

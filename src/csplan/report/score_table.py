@@ -115,7 +115,7 @@ def _cells(r: Row) -> list[tuple[str, str]]:
     route = r.route if not r.overdue else f"{r.route} ({r.overdue} overdue)"
     return [
         (r.id, "bold"),
-        (f"{r.attainment:5.1f} {r.band}", "band") if r.started else (NOT_STARTED, "dim"),
+        (f"{r.attainment:5.1f} {printable(r.band)}", "band") if r.started else (NOT_STARTED, "dim"),
         (f"{r.engagement_gap:.1f}", ""),
         (f"{r.success_gap:.0f}", ""),
         (route, "green" if r.route == "on-track" else "red"),
@@ -180,7 +180,7 @@ def print_portfolio(
         console.print(Text(f"No accounts to score as of {as_of}.", style="dim"))
         return
     summary = ", ".join(
-        [f"{counts[b]} {b}" for b in bands if b in counts]
+        [f"{counts[b]} {printable(b)}" for b in bands if b in counts]
         + ([f"{waiting} {NOT_STARTED}"] if waiting else [])
     )
     accounts = "account" if len(rows) == 1 else "accounts"
