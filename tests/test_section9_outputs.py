@@ -4,9 +4,11 @@ per-component fields."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 
+from conftest import EXAMPLES
 from engine_support import files, load
 from test_engine_section9 import ANSWERS, MODEL, OVERRIDE, RESCHEDULED
 
@@ -222,3 +224,23 @@ def test_diff_override_moved_in_the_file_is_no_change(make_workspace):
     assert rel.override_before is not None and rel.override_after is not None
     assert rel.override_before.source != rel.override_after.source
     assert d.status == "unchanged"
+
+
+def test_diff_markdown_puts_an_override_change_into_words(tmp_path):
+    import shutil
+
+    from csplan.api import diff
+    from csplan.report.diff import REPORTERS, view
+
+    base = tmp_path / "base"
+    head = tmp_path / "head"
+    shutil.copytree(EXAMPLES / "acme-mail", base)
+    shutil.copytree(EXAMPLES / "acme-mail", head)
+    account = head / "accounts" / "harbour-expo.yaml"
+    account.write_text(account.read_text().replace("    actual: 0.1\n", "    actual: 0.3\n", 1))
+    result, before, after = diff(head, ["harbour-expo"], base_dir=base, as_of="2026-11-01")
+    out = io.StringIO()
+    REPORTERS["markdown"](result, view(before, after), out)
+    text = out.getvalue()
+    assert "- relationship: overridden to 0.30 (was 0.10) by tom.reyes@acme-mail.example" in text
+    assert "(2026-10-20 to 2027-01-31)" in text

@@ -481,6 +481,7 @@ def _account_details(a: AccountDiff, v: DiffView) -> Iterator[str]:
                 f"{signed(c.change)} |\n"
             )
         yield "\n"
+    yield from _overrides(a)
     measures = [(c, m) for c in a.components for m in c.measures]
     if measures:
         yield "| Component | Measure | Before | After |\n| --- | --- | --- | --- |\n"
@@ -492,6 +493,34 @@ def _account_details(a: AccountDiff, v: DiffView) -> Iterator[str]:
         yield "\n"
     yield from _milestones_and_plays(a)
     yield "</details>\n\n"
+
+
+def _overrides(a: AccountDiff) -> Iterator[str]:
+    """A CSM's override set, lifted or changed between the two sides, in
+    words: the figure moved because a person said so, not the evidence."""
+    lines = []
+    for c in a.components:
+        if _override_key(c.override_before) == _override_key(c.override_after):
+            continue
+        name = _md(component_label(c.name))
+        before, after = c.override_before, c.override_after
+        if after is not None:
+            was = f" (was {before.actual:.2f})" if before is not None else ""
+            lines.append(
+                f"- {name}: overridden to {after.actual:.2f}{was} by {_md(after.by)} "
+                f"({after.since} to {after.expires}): {_md(after.reason.strip())}"
+            )
+        elif before is not None:
+            lines.append(
+                f"- {name}: the override of {before.actual:.2f} by {_md(before.by)} is no longer"
+                " in force; the rules' figure is used"
+            )
+    if lines:
+        yield "Overrides (the CSM's judgement):\n\n" + "\n".join(lines) + "\n\n"
+
+
+def _override_key(o: OverrideInForce | None) -> tuple[object, ...] | None:
+    return None if o is None else (o.actual, o.by, o.reason, o.since, o.expires)
 
 
 def _evidence(m: MeasureScore | None, ws: Workspace | None) -> str:
