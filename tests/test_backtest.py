@@ -380,3 +380,17 @@ def test_output_refuses_an_input_file(small: Path, cli: Callable[..., object]) -
     run = cli("backtest", "-w", small, "-o", small / "accounts")
     assert run.exit_code == 2  # type: ignore[attr-defined]
     assert "not a regular file" in run.stderr  # type: ignore[attr-defined]
+
+
+def test_output_does_not_replace_a_symbolic_link(
+    small: Path, cli: Callable[..., object], tmp_path: Path
+) -> None:
+    # Like `schema -o`: one rule for every command that writes one file.
+    target = tmp_path / "elsewhere.json"
+    target.write_text("keep", encoding="utf-8")
+    link = tmp_path / "report.json"
+    link.symlink_to(target)
+    run = cli("backtest", "-w", small, "--format", "json", "-o", link)
+    assert run.exit_code == 2  # type: ignore[attr-defined]
+    assert "symbolic link" in run.stderr  # type: ignore[attr-defined]
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "keep"

@@ -90,14 +90,11 @@ def backtest(
     if output is None:
         REPORTERS[format.value](result, ws, sys.stdout)
         return
-    from csplan.files import write_atomic
+    from csplan.cli.common import write_output
 
     buffer = io.StringIO()
     REPORTERS[format.value](result, ws, buffer)
-    try:
-        write_atomic(output, buffer.getvalue())
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}", 2)
+    write_output(output, buffer.getvalue(), f"backtest.{format.value}")
 
 
 def _leads(value: str) -> list[int]:
@@ -115,8 +112,9 @@ def _leads(value: str) -> list[int]:
 
 
 def _check_output(output: Path, ws: Workspace, signals: Path | None) -> None:
-    """Refuse an output path that is an input (a file the workspace was read
-    from, a YAML file inside it, the --signals file) or not a regular file."""
+    """Refuse an output path that is an input: a file the workspace was read
+    from, a YAML file inside it, the --signals file (``write_output`` then
+    refuses anything but a regular file)."""
     from csplan.cli.common import fail
 
     root = ws.root.resolve()
@@ -126,8 +124,6 @@ def _check_output(output: Path, ws: Workspace, signals: Path | None) -> None:
         inputs.add(signals.resolve())
     if real in inputs or (real.is_relative_to(root) and real.suffix.lower() in {".yaml", ".yml"}):
         fail(f"refusing to overwrite {output}: it is an input file of the workspace", 2)
-    if output.exists() and not output.is_file():
-        fail(f"refusing to write {output}: it is not a regular file; choose another -o", 2)
 
 
 def register(app: typer.Typer) -> None:

@@ -54,6 +54,37 @@ def fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+def write_output(output: Path, text: str, example: str) -> None:
+    """``-o FILE`` of a command that writes one file: replace only a regular
+    file (a symbolic link, a FIFO or a device such as /dev/null would be
+    replaced by a file, or written through; a folder gets a hint naming
+    ``example``), atomically; any failure is one line and exit 2."""
+    import os
+    import stat
+
+    from csplan.files import write_atomic
+
+    try:
+        mode: int | None = os.lstat(output).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}", 2)
+    if mode is not None and stat.S_ISDIR(mode):
+        fail(
+            f"{output} is a folder, not a regular file;"
+            f" give a file name such as {output / example}",
+            2,
+        )
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+        fail(f"refusing to write {output}: it is {kind}; give a file name", 2)
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}", 2)
+
+
 def load(workspace: Path | None) -> LoadResult:
     """Load the workspace or exit 2 when there is none."""
     from csplan.api import load_workspace

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from csplan.cli.common import fail
+from csplan.cli.common import fail, write_output
 
 _INPUT_SUFFIXES = (".yaml", ".yml")
 
@@ -38,7 +38,6 @@ def schema(
     import json
 
     from csplan.api import schema as document_schema
-    from csplan.files import write_atomic
 
     text = json.dumps(document_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
@@ -50,31 +49,8 @@ def schema(
             "(name it csplan.schema.json)",
             2,
         )
-    _check_regular(output)
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}", 2)
+    write_output(output, text, "csplan.schema.json")
     typer.echo(f"wrote {output}", err=True)
-
-
-def _check_regular(output: Path) -> None:
-    """-o replaces only a regular file: a symbolic link, a FIFO or a device
-    (/dev/null) would otherwise be replaced by a file, or written through."""
-    import os
-    import stat
-
-    try:
-        mode = os.lstat(output).st_mode
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}", 2)
-    if stat.S_ISDIR(mode):
-        fail(f"{output} is a folder; give a file name such as {output / 'csplan.schema.json'}", 2)
-    if not stat.S_ISREG(mode):
-        kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
-        fail(f"refusing to write the schema to {output}: it is {kind}; give a file name", 2)
 
 
 def register(app: typer.Typer) -> None:
