@@ -11,7 +11,7 @@ AS_OF  ?= 2026-11-01
 DIFF_FROM ?= 2026-09-30
 EXAMPLES := $(sort $(dir $(wildcard examples/*/csplan.yaml)))
 
-.PHONY: demo test test-fast test-latest lint lock bench clean
+.PHONY: demo test test-fast test-latest lint lock bench bench-sources clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +84,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Data sources (SPEC section 8): 10,000 CRM rows and 8,000,000 usage rows through DuckDB.
+bench-sources: $(STAMP)
+	$(BIN)/python bench/sources.py
 
 clean:
 	rm -rf $(VENV) $(LATEST) .venv-lock out .pytest_cache .ruff_cache .mypy_cache build src/*.egg-info
