@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from csplan.engine import AccountScore, ExtraObservation, Scorer
     from csplan.model import Workspace
     from csplan.results import AccountDiff, Backtest, Diff, LoadResult
+    from csplan.workspace.load import SourceMode
     from csplan.workspace.signals_csv import SignalsFile
 
 Signals = Mapping[str, Mapping[str, Sequence["ExtraObservation"]]]
@@ -36,17 +37,25 @@ Signals = Mapping[str, Mapping[str, Sequence["ExtraObservation"]]]
 # --- validate ---------------------------------------------------------------
 
 
-def load_workspace(path: str | os.PathLike[str] | None = None) -> LoadResult:
+def load_workspace(
+    path: str | os.PathLike[str] | None = None, *, sources: SourceMode = "check"
+) -> LoadResult:
     """Read the workspace at ``path`` (or the nearest one upward from the
     current folder) and run every check of SPEC section 3: the model (with
     partial documents where some had errors) and every finding, located and
     in file order.
 
+    ``sources`` says what to do with data sources (SPEC section 8):
+    ``"check"`` runs every query and checks every row (validate);
+    ``"fetch"`` reads the account rows only, for scoring, which then asks
+    for the signals its dates need; ``"skip"`` checks the DataSource
+    documents without connecting (validate --no-sources).
+
     Raises :class:`~csplan.errors.WorkspaceNotFound` when there is no
     workspace; every problem inside one is a finding."""
     from csplan.workspace.load import read_workspace
 
-    return _checked(read_workspace(path))
+    return _checked(read_workspace(path, sources=sources))
 
 
 def _checked(read: LoadResult) -> LoadResult:
@@ -144,20 +153,89 @@ def iter_scores(
     trend: bool = False,
 ) -> Iterator[AccountScore]:
     """Like :func:`score` on a loaded, valid workspace, one account at a
-    time in id order: a portfolio is written out as it is scored."""
+    time in id order: a portfolio is written out as it is scored. Data
+    sources are read before this returns: their errors come before any
+    output (:class:`~csplan.errors.SourceRowsError`)."""
+    ids = list(account_ids)
+    scorer = make_scorer(ws, signals, dates=score_dates(as_of, trend=trend), accounts=ids)
+    return _each(scorer, ids, as_of, trend)
+
+
+def _each(scorer: Scorer, ids: list[str], as_of: _dt.date, trend: bool) -> Iterator[AccountScore]:
     import dataclasses
 
-    scorer = make_scorer(ws, signals)
-    for s in scorer.scores(account_ids, as_of):
+    for s in scorer.scores(ids, as_of):
         yield dataclasses.replace(s, trend=scorer.trend(s.id, as_of)) if trend else s
 
 
-def make_scorer(ws: Workspace, signals: Signals | None = None) -> Scorer:
+def make_scorer(
+    ws: Workspace,
+    signals: Signals | None = None,
+    *,
+    dates: Sequence[_dt.date] | None = None,
+    accounts: Sequence[str] | None = None,
+) -> Scorer:
     """A :class:`~csplan.engine.Scorer` for ``ws``: keep one to score many
-    accounts or dates."""
+    accounts or dates.
+
+    With data sources of signals (SPEC section 8), their observations are
+    fetched here: only what scoring ``accounts`` (None: all) at ``dates``
+    needs (None: every date, which costs every row). ``signals`` wins over
+    them on a date both give.
+
+    Raises :class:`~csplan.errors.SourceRowsError` when a source cannot be
+    read or a fetched row is wrong."""
     from csplan.engine import Scorer
 
-    return Scorer(ws, signals)
+    return Scorer(ws, with_sources(ws, signals, dates, accounts))
+
+
+def with_sources(
+    ws: Workspace,
+    signals: Signals | None,
+    dates: Sequence[_dt.date] | None,
+    accounts: Sequence[str] | None = None,
+) -> Signals | None:
+    """``signals`` on top of what the data sources give for ``dates``."""
+    if not any(d.provides == "signals" for d in ws.data_sources.values()):
+        return signals
+    from csplan.errors import SourceRowsError
+    from csplan.sources.signals import fetch
+
+    fetched, findings = fetch(ws, dates, accounts)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        from csplan.workspace.load import locate_findings
+
+        locate_findings(ws, errors)
+        raise SourceRowsError(errors)
+    merged: dict[str, dict[str, list[ExtraObservation]]] = {
+        account: {signal: list(obs) for signal, obs in per.items()}
+        for account, per in fetched.items()
+    }
+    for account, per in (signals or {}).items():
+        into = merged.setdefault(account, {})
+        for signal, obs in per.items():
+            # Later wins on one date (engine.facts): the CSV after the source.
+            into.setdefault(signal, []).extend(obs)
+    return merged
+
+
+def score_dates(as_of: _dt.date, *, trend: bool = False, review: bool = False) -> list[_dt.date]:
+    """The dates a score at ``as_of`` looks at: the trend's month ends, and
+    for the internal review the last day of the previous month too."""
+    from csplan.engine.score import trend_dates
+
+    days = [as_of]
+    if trend or review:
+        days.extend(trend_dates(as_of))
+    if review:
+        from csplan.render.internal import last_month_end
+
+        last = last_month_end(as_of)
+        if last is not None:
+            days.append(last)
+    return sorted(set(days))
 
 
 def since(
@@ -179,7 +257,7 @@ def since(
     if since > as_of:
         raise ValueError(f"the earlier date {since} is after {as_of}")
     [account] = resolve_ids(ws, [account_id])
-    scorer = make_scorer(ws, signals)
+    scorer = make_scorer(ws, signals, dates=[since, as_of], accounts=[account])
     return compare_account(
         scorer.score(account, since),
         scorer.score(account, as_of),
@@ -233,9 +311,7 @@ def diff(
     :class:`~csplan.errors.RevisionError`, :class:`~csplan.errors.UnknownAccount`
     for an id neither side holds, :class:`~csplan.errors.DiffUsageError` for
     dates that do not make sense, and what :func:`load_workspace` raises."""
-    from csplan.engine.diff import compare_account, summarize
-    from csplan.errors import DiffUsageError, SideInvalid
-    from csplan.results import Diff
+    from csplan.errors import DiffUsageError
 
     if to_date_ is not None and from_date is None:
         raise DiffUsageError("--to needs --from: give both dates, or --as-of alone")
@@ -247,7 +323,27 @@ def diff(
     if base is not None and base_dir is not None:
         raise DiffUsageError("give --base or --base-dir, not both")
 
-    head = load_workspace(workspace)
+    import contextlib
+
+    with contextlib.ExitStack() as stack:
+        return _diff(stack, workspace, account_ids, base, base_dir, start, end, signals)
+
+
+def _diff(
+    stack: Any,
+    workspace: str | os.PathLike[str] | None,
+    account_ids: Iterable[str] | None,
+    base: str | None,
+    base_dir: str | os.PathLike[str] | None,
+    start: _dt.date,
+    end: _dt.date,
+    signals: str | os.PathLike[str] | Signals | None,
+) -> tuple[Diff, Workspace | None, Workspace]:
+    from csplan.engine.diff import compare_account, summarize
+    from csplan.errors import SideInvalid
+    from csplan.results import Diff
+
+    head = load_workspace(workspace, sources="fetch")
     if not head.ok:
         raise SideInvalid("working tree", head)
     head_ws = head.workspace
@@ -259,7 +355,13 @@ def diff(
         from csplan.workspace.revision import files_at_revision
 
         label = base
-        read = read_workspace_files(head_ws.root, files_at_revision(head_ws.root, base))
+        files = files_at_revision(head_ws.root, base)
+        data_root = None
+        if any(d.engine == "duckdb" for d in head_ws.data_sources.values()):
+            # DuckDB sources read their files as they were at the revision
+            # (SPEC section 7): those files, written out where it can read them.
+            data_root = stack.enter_context(_revision_files(head_ws.root, base))
+        read = read_workspace_files(head_ws.root, files, sources="fetch", data_root=data_root)
         base_ws = None
         if read is not None:
             checked = _checked(read)
@@ -268,7 +370,7 @@ def diff(
             base_ws = checked.workspace
     elif base_dir is not None:
         label = os.fspath(base_dir)
-        checked = load_workspace(base_dir)
+        checked = load_workspace(base_dir, sources="fetch")
         if not checked.ok:
             raise SideInvalid(f"base {label}", checked)
         base_ws = checked.workspace
@@ -289,8 +391,11 @@ def diff(
                 )
             )
     extra = signals_of(signals, head_ws)
-    after_scorer = make_scorer(head_ws, extra)
-    before_scorer = make_scorer(base_ws, extra) if base_ws is not None else None
+    days = sorted({start, end})
+    after_scorer = make_scorer(head_ws, extra, dates=days, accounts=ids)
+    before_scorer = (
+        make_scorer(base_ws, extra, dates=days, accounts=ids) if base_ws is not None else None
+    )
     two_dates = start != end
     accounts = []
     for account_id in ids:
@@ -315,8 +420,32 @@ def diff(
         from csplan.workspace.changes import configuration_changes
 
         configuration = configuration_changes(base_ws, head_ws)
-    result = Diff(start, end, label, configuration, tuple(accounts), summarize(accounts))
+    live = tuple(
+        sorted(d.id for d in head_ws.data_sources.values() if d.engine == "sql" and has_base)
+    )
+    result = Diff(start, end, label, configuration, tuple(accounts), summarize(accounts), live)
     return result, (base_ws if has_base else head_ws), head_ws
+
+
+def _revision_files(root: Path, rev: str) -> Any:
+    """A context manager: a temporary folder holding the workspace's
+    files other than YAML as they were at ``rev``, removed afterwards."""
+    import contextlib
+    import tempfile
+
+    from csplan.workspace.revision import files_at_revision
+
+    @contextlib.contextmanager
+    def written() -> Iterator[Path]:
+        with tempfile.TemporaryDirectory(prefix="csplan-rev-") as folder:
+            target = Path(folder)
+            for rel, data in files_at_revision(root, rev, suffixes=None).items():
+                path = target / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            yield target
+
+    return written()
 
 
 # --- backtest ---------------------------------------------------------------
@@ -344,6 +473,7 @@ def backtest(
     if start is not None and end is not None and start > end:
         raise ValueError(f"--from {start} is after --to {end}")
     ws = workspace_of(workspace)
+    # Every renewal at every lead: the sources' whole history is asked for.
     scorer = make_scorer(ws, signals_of(signals, ws))
     return run(ws, scorer, from_date=start, to_date=end, leads=leads)
 
@@ -375,7 +505,8 @@ def render_plan(
     ws = workspace_of(workspace)
     [account] = resolve_ids(ws, [account_id])
     day = to_date(as_of)
-    scorer = make_scorer(ws, signals_of(signals, ws))
+    days = score_dates(day, review=audience == "internal")
+    scorer = make_scorer(ws, signals_of(signals, ws), dates=days, accounts=[account])
     score = scorer.score(account, day)
     if audience != "internal":
         return Renderer(ws, fmt).plan(score, audience)
@@ -409,7 +540,8 @@ def render(
 
     _check_render_options(audience, fmt)
     renderer = Renderer(ws, fmt)
-    scorer = make_scorer(ws, signals)
+    days = score_dates(as_of, review=audience == "internal")
+    scorer = make_scorer(ws, signals, dates=days, accounts=list(account_ids))
     outputs: list[Output] = []
     scores = []
     for account_id in account_ids:
@@ -497,7 +629,11 @@ def workspace_of(workspace: Any) -> Workspace:
 
     if isinstance(workspace, Workspace):
         return workspace
-    result = workspace if isinstance(workspace, LoadResult) else load_workspace(workspace)
+    result = (
+        workspace
+        if isinstance(workspace, LoadResult)
+        else load_workspace(workspace, sources="fetch")
+    )
     if not result.ok:
         raise WorkspaceInvalid(result)
     return result.workspace

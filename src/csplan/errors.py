@@ -3,6 +3,8 @@ library never prints."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class CsplanError(Exception):
     """Base of every error csplan raises on purpose."""
@@ -48,3 +50,13 @@ class RenderError(CsplanError):
 class RevisionError(CsplanError):
     """A git revision that cannot be read: no repository, an unknown
     revision, no git (CLI exit code 2)."""
+
+
+class SourceRowsError(CsplanError):
+    """Rows fetched from a data source to score with are wrong, or the
+    source cannot be read (SPEC section 8): ``findings`` says which (CLI
+    exit code 1)."""
+
+    def __init__(self, findings: Sequence[object]) -> None:
+        super().__init__("\n".join(str(f) for f in findings))
+        self.findings = list(findings)

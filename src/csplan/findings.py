@@ -42,6 +42,29 @@ class LineRef(SourceRef):
         return f"{self.file}:{self.line}"
 
 
+@dataclass(frozen=True, slots=True)
+class RowRef(SourceRef):
+    """A row of a data source's query (SPEC section 8): found at the
+    DataSource document's ``query:`` line, and named by the source's id, the
+    row's 1-based number in the query's order and the row's id. Everything
+    inside a row is the row: a child of it is itself."""
+
+    source_id: str = ""
+    row: int = 0
+    row_id: str | None = None
+
+    def child(self, *parts: PathPart, key: bool = False) -> SourceRef:
+        return self
+
+    @property
+    def label(self) -> str:
+        ident = f" (id '{self.row_id}')" if self.row_id else ""
+        return f"{self.source_id} row {self.row}{ident}"
+
+    def as_source(self) -> dict[str, object]:
+        return {"id": self.source_id, "row": self.row}
+
+
 @dataclass(slots=True)
 class Finding:
     code: str
@@ -52,9 +75,11 @@ class Finding:
     line: int = 0  # 0 until located
     column: int = 0
     ref: SourceRef | None = field(default=None, repr=False, compare=False)
+    # A data source's row (SPEC section 8): {"id": source id, "row": number}.
+    source: dict[str, object] | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "code": self.code,
             "severity": self.severity,
             "file": self.file,
@@ -63,6 +88,9 @@ class Finding:
             "message": self.message,
             "hint": self.hint,
         }
+        if self.source is not None:
+            found["source"] = self.source
+        return found
 
     def __str__(self) -> str:
         text = f"{self.file}:{self.line}: {self.severity}: {self.message}"
@@ -218,6 +246,44 @@ _RULES = [
         "Signals file names a signal nothing uses",
         "`weekly_actve_ratio` in the signal column",
     ),
+    # Data sources (SPEC section 8): rows are also checked by the rules above
+    # (CSP103, CSP104, CSP107, CSP201, CSP202, CSP206), naming source and row.
+    Rule(
+        "CSP501",
+        "error",
+        "Data source cannot be read",
+        "`${CSPLAN_CRM_URL}` not set, connection refused, a syntax error in `query`",
+    ),
+    Rule(
+        "CSP502",
+        "error",
+        "Credentials written in a data source `url`",
+        "`url: postgresql://csplan:s3cret@db/crm`",
+    ),
+    Rule(
+        "CSP503",
+        "error",
+        "Data source query is not one SELECT",
+        "`query: delete from accounts`, two statements, `ATTACH`",
+    ),
+    Rule(
+        "CSP504",
+        "error",
+        "Data source query lacks a required column",
+        "`select id, name, segment from crm` (no `start`)",
+    ),
+    Rule(
+        "CSP505",
+        "error",
+        "Account field given by both its YAML and a data source row",
+        "`segment:` in accounts/northwind.yaml and in the crm row",
+    ),
+    Rule(
+        "CSP506",
+        "warning",
+        "Data source rows name accounts the workspace does not have",
+        "usage rows of trial accounts that are not in the CRM",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
@@ -226,6 +292,17 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
 def make(code: str, ref: SourceRef, message: str, hint: str | None = None) -> Finding:
     """A finding for rule ``code`` at ``ref``; line and column are filled in later."""
     rule = RULES[code]
+    if isinstance(ref, RowRef):
+        # Rows have no line of their own: the message names the source and row.
+        return Finding(
+            code,
+            rule.severity,
+            ref.file,
+            f"{ref.label}: {message}",
+            hint,
+            ref=ref,
+            source=ref.as_source(),
+        )
     return Finding(code, rule.severity, ref.file, message, hint, ref=ref)
 
 

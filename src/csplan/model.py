@@ -578,6 +578,37 @@ class Account(Document):
         return list(raw) if isinstance(raw, list) else [raw]
 
 
+# --- Data sources -------------------------------------------------------------
+
+
+class DataSource(Document):
+    """Rows brought in by a SQL query (SPEC section 8): accounts from the
+    CRM, signals from the warehouse. Checked here for shape only; the url's
+    variables, the query's form and the rows are csplan.sources' job."""
+
+    kind: Literal["DataSource"]
+    id: Id
+    provides: Literal["signals", "accounts"] = Field(
+        description="What the rows are: signals (account, signal, as_of, value) or accounts"
+    )
+    engine: Literal["duckdb", "sql"] = Field(
+        "duckdb",
+        description="duckdb: embedded, reads files below the workspace root; "
+        "sql: any database SQLAlchemy reaches",
+    )
+    url: str | None = Field(
+        None,
+        description="sql: an SQLAlchemy URL made of ${NAME} environment variables; "
+        "duckdb: an optional .duckdb file below the workspace root",
+    )
+    query: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="One SELECT (or WITH ... SELECT) statement"
+    )
+    timeout_seconds: Annotated[int, Field(gt=0, le=86_400)] = Field(
+        300, description="A connection or query that takes longer is an error"
+    )
+
+
 KINDS: dict[str, type[Document]] = {
     "Workspace": WorkspaceSettings,
     "Persona": Persona,
@@ -589,6 +620,7 @@ KINDS: dict[str, type[Document]] = {
     "EngagementModel": EngagementModel,
     "Segment": Segment,
     "Account": Account,
+    "DataSource": DataSource,
 }
 
 
@@ -622,6 +654,13 @@ class Workspace:
     engagement_models: dict[str, EngagementModel] = field(default_factory=dict)
     segments: dict[str, Segment] = field(default_factory=dict)
     accounts: dict[str, Account] = field(default_factory=dict)
+    data_sources: dict[str, DataSource] = field(default_factory=dict)
+    # Where a duckdb data source resolves relative paths (the root, or the
+    # files of a git revision written out for diff); None: the root.
+    data_root: Path | None = field(default=None, repr=False)
+    # Signal names the data sources report, when validate read them all
+    # (None: not known, so no "reported by no account" warning is safe).
+    source_signals: frozenset[str] | None = field(default=None, repr=False)
     # The files read, by path: each answers where its nodes are
     # (csplan.workspace.source.Source; typed loosely so that the model does
     # not depend on the reader).
@@ -664,4 +703,5 @@ _COLLECTIONS = {
     "EngagementModel": "engagement_models",
     "Segment": "segments",
     "Account": "accounts",
+    "DataSource": "data_sources",
 }

@@ -459,6 +459,9 @@ class Diff:
     configuration: tuple[DocumentChange, ...] | None  # None without a base
     accounts: tuple[AccountDiff, ...]  # in id order
     summary: DiffSummary
+    # Data sources (engine: sql) read live on both sides: the base's
+    # evidence from them is today's, not the revision's (SPEC section 7).
+    live_sources: tuple[str, ...] = ()
 
 
 # --- csplan backtest (SPEC section 9) -------------------------------------------

@@ -189,6 +189,8 @@ DEF_DESCRIPTIONS = {
     "milestone map and engagement model",
     "Account": "One customer: where they started, where they want to go, and the "
     "evidence of how it is going",
+    "DataSource": "Rows from a SQL query: accounts from the CRM or signals from the "
+    "warehouse (DuckDB over files below the workspace, or any SQLAlchemy database)",
     "Band": "A health band on engagement attainment",
     "Criterion": "One ICP criterion: an attribute and exactly one operator "
     "(in, equals, between, at_least, at_most)",

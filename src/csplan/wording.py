@@ -55,3 +55,12 @@ def json_safe(text: str) -> str:
     except UnicodeEncodeError:
         return _SURROGATES.sub(lambda m: "\\" + _escape(m), text)
     return text
+
+
+def evidence_source(ref: object) -> dict[str, object]:
+    """``{"source": {"id": ..., "row": ...}}`` for evidence from a data
+    source's row (SPEC section 8), to be merged into its JSON; else ``{}``
+    (YAML evidence keeps its v1.0 keys only)."""
+    from csplan.findings import RowRef
+
+    return {"source": ref.as_source()} if isinstance(ref, RowRef) else {}

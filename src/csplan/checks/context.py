@@ -132,6 +132,7 @@ class Index:
     def reported_signals(self) -> set[str]:
         """Names of the signals some account reports."""
         found = {name for account in self.ws.accounts.values() for name in account.signals}
+        found |= self.ws.source_signals or set()
         for raw in self.raw_invalid("Account"):
             signals = raw.get("signals")
             if isinstance(signals, dict):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from csplan.checks.context import hint
 from csplan.checks.registry import rule
-from csplan.findings import Finding, SourceRef, make
+from csplan.findings import Finding, RowRef, SourceRef, make
 from csplan.model import SignalMeasure
 
 if TYPE_CHECKING:
@@ -62,6 +62,10 @@ def component_without_measures(ix: Index) -> Iterator[Finding]:
 def unreported_signals(ix: Index) -> Iterator[Finding]:
     """A signal read by a measure, a milestone criterion or an outcome metric
     that no account reports can never score."""
+    if ix.ws.source_signals is None and any(
+        d.provides == "signals" for d in ix.ws.data_sources.values()
+    ):
+        return  # a data source may report any of them: unknown until read
     for signal, ref, user in _signal_uses(ix):
         if signal in ix.reported_signals:
             continue
@@ -132,6 +136,10 @@ def no_champion(ix: Index) -> Iterator[Finding]:
     """Every plan needs someone on the customer's side who carries it."""
     for account in ix.ws.accounts.values():
         if any(person.champion for person in account.stakeholders):
+            continue
+        if isinstance(account.source, RowRef):
+            # Only a CRM row so far: no plan written by a person to check
+            # (a portfolio of thousands would drown the real warnings).
             continue
         if not account.intact("stakeholders"):  # the champion may be one not read
             continue

@@ -127,4 +127,6 @@ def _check_output(output: Path, ws: Workspace, signals: Path | None) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(backtest)
+    from csplan.cli.common import reads_sources
+
+    app.command()(reads_sources(backtest))

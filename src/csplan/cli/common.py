@@ -10,9 +10,12 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from csplan.api import Signals
     from csplan.model import Workspace
     from csplan.results import LoadResult
+    from csplan.workspace.load import SourceMode
 
 WORKSPACE_HELP = "Workspace folder (default: the nearest folder upward holding csplan.yaml)."
 
@@ -85,13 +88,15 @@ def write_output(output: Path, text: str, example: str) -> None:
         fail(f"cannot write {output}: {exc.strerror or exc}", 2)
 
 
-def load(workspace: Path | None) -> LoadResult:
-    """Load the workspace or exit 2 when there is none."""
+def load(workspace: Path | None, sources: SourceMode = "fetch") -> LoadResult:
+    """Load the workspace or exit 2 when there is none. Commands that score
+    read data sources' account rows here and ask for signals when scoring
+    (``sources="fetch"``); validate checks every row (``"check"``)."""
     from csplan.api import load_workspace
     from csplan.errors import WorkspaceNotFound
 
     try:
-        return load_workspace(workspace)
+        return load_workspace(workspace, sources=sources)
     except WorkspaceNotFound as exc:
         fail(str(exc), 2)
 
@@ -118,3 +123,28 @@ def parse_as_of(value: str | None, option: str = "--as-of") -> _dt.date:
         return strict_date(value)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
+def reads_sources(command: Callable[..., None]) -> Callable[..., None]:
+    """``command`` with a data source's failure while scoring (a source
+    that cannot be read, a wrong row fetched) printed as findings, exit 1;
+    nothing has been written then (SPEC section 8)."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args: object, **kwargs: object) -> None:
+        from csplan.errors import SourceRowsError
+
+        try:
+            command(*args, **kwargs)
+        except SourceRowsError as exc:
+            for finding in exc.findings:
+                typer.echo(str(finding), err=True)
+            count = len(exc.findings)
+            fail(
+                f"{count} problem{'s' if count != 1 else ''} reading the data sources;"
+                " nothing was scored (run 'csplan validate' for every row's checks)",
+                1,
+            )
+
+    return run

@@ -161,4 +161,6 @@ def diff(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(diff)
+    from csplan.cli.common import reads_sources
+
+    app.command()(reads_sources(diff))

@@ -144,4 +144,6 @@ def _progress(total: int) -> Iterator[Callable[[], None]]:
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(render)
+    from csplan.cli.common import reads_sources
+
+    app.command()(reads_sources(render))

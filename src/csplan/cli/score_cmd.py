@@ -296,4 +296,6 @@ def _show_progress(count: int) -> bool:
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(score)
+    from csplan.cli.common import reads_sources
+
+    app.command()(reads_sources(score))

@@ -23,6 +23,12 @@ def validate(
     ),
     format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too."),
+    no_sources: bool = typer.Option(
+        False,
+        "--no-sources",
+        help="Check the DataSource documents without running their queries "
+        "(CI jobs without warehouse credentials).",
+    ),
 ) -> None:
     """Check every file of the workspace and report all findings.
 
@@ -36,7 +42,7 @@ def validate(
     from csplan.cli.common import load
     from csplan.report.findings import report_findings
 
-    result = load(workspace)
+    result = load(workspace, "skip" if no_sources else "check")
     report_findings(result, format.value)
     failed = result.summary.errors > 0 or (strict and result.summary.warnings > 0)
     raise typer.Exit(1 if failed else 0)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from html import escape as html_escape
 from typing import TYPE_CHECKING, Any, TextIO
 
-from csplan.wording import component_label, json_safe, printable
+from csplan.wording import component_label, evidence_source, json_safe, printable
 
 if TYPE_CHECKING:
     from csplan.model import Workspace
@@ -83,6 +83,7 @@ def document(diff: Diff, v: DiffView) -> dict[str, Any]:
             }
             for d in diff.configuration
         ],
+        **({"live_sources": list(diff.live_sources)} if diff.live_sources else {}),
         "accounts": [account_dict(a, v) for a in diff.accounts],
         "summary": {
             "accounts": diff.summary.accounts,
@@ -186,6 +187,7 @@ def _measure(m: MeasureScore | None, ws: Workspace | None) -> dict[str, Any] | N
         "evidence": m.evidence,
         "file": where[0] if where else None,
         "line": where[1] if where else None,
+        **evidence_source(m.source),
     }
 
 
@@ -308,9 +310,13 @@ def states(diff: Diff) -> str:
     d1, d2 = diff.from_date.isoformat(), diff.to_date.isoformat()
     if diff.base is None:
         return f"{d1} {ARROW} {d2}"
+    live = ""
+    if diff.live_sources:
+        names = ", ".join(diff.live_sources)
+        live = f" (data source {names} read live on both sides)"
     if d1 == d2:
-        return f"base {diff.base} {ARROW} working tree, as of {d2}"
-    return f"base {diff.base} on {d1} {ARROW} working tree on {d2}"
+        return f"base {diff.base} {ARROW} working tree, as of {d2}{live}"
+    return f"base {diff.base} on {d1} {ARROW} working tree on {d2}{live}"
 
 
 # --- table ------------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from csplan.findings import SourceRef
+from csplan.findings import RowRef, SourceRef
 from csplan.wording import RISK_GAPS, component_label, fmt
 
 if TYPE_CHECKING:
@@ -36,7 +36,11 @@ def explain(score: AccountScore, ws: Workspace) -> str:
 
 def _at(ws: Workspace, ref: SourceRef | None) -> str:
     where = ws.evidence_location(ref)
-    return f" ({where[0]}:{where[1]})" if where else ""
+    if where is None:
+        return ""
+    # A data source's row: its DataSource document, then which row it was.
+    row = f", {ref.source_id} row {ref.row}" if isinstance(ref, RowRef) else ""
+    return f" ({where[0]}:{where[1]}{row})"
 
 
 def _lines(score: AccountScore, ws: Workspace) -> Iterator[str]:

@@ -19,7 +19,7 @@ from csplan.results import (
     MeasureScore,
     Play,
 )
-from csplan.wording import json_safe
+from csplan.wording import evidence_source, json_safe
 
 if TYPE_CHECKING:
     from csplan.model import Workspace
@@ -199,6 +199,7 @@ def _measure(m: MeasureScore, ws: Workspace) -> dict[str, Any]:
         "evidence": m.evidence,
         "file": where[0] if where else None,
         "line": where[1] if where else None,
+        **evidence_source(m.source),
     }
 
 

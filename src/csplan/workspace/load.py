@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
 from csplan.findings import Finding, SourceRef, Summary, did_you_mean, make
 from csplan.model import KINDS, Workspace, WorkspaceSettings
@@ -20,8 +20,16 @@ from csplan.workspace.source import MAX_FILE_BYTES, Source, read
 if TYPE_CHECKING:
     from csplan.model import Document
 
+# What to do with data sources (SPEC section 8): "check" runs every query
+# and checks every row (validate); "fetch" reads the account rows and
+# leaves signals to scoring, which asks for what its dates need; "skip"
+# checks the DataSource documents only (validate --no-sources).
+SourceMode = Literal["check", "fetch", "skip"]
 
-def read_workspace(path: str | os.PathLike[str] | None = None) -> LoadResult:
+
+def read_workspace(
+    path: str | os.PathLike[str] | None = None, *, sources: SourceMode = "check"
+) -> LoadResult:
     """Read the workspace at ``path`` (or the nearest one upward from the
     current folder): every file, every document built into the model, and
     the findings of reading them (syntax, shape, duplicate ids). The checks
@@ -37,10 +45,16 @@ def read_workspace(path: str | os.PathLike[str] | None = None) -> LoadResult:
     def files(settings: WorkspaceSettings) -> tuple[list[str], list[Unreadable]]:
         return walk(root, list(settings.exclude), settings.templates)
 
-    return _load(root, marker, files, lambda rel: _read(root, rel))
+    return _load(root, marker, files, lambda rel: _read(root, rel), sources)
 
 
-def read_workspace_files(root: Path, files: Mapping[str, bytes]) -> LoadResult | None:
+def read_workspace_files(
+    root: Path,
+    files: Mapping[str, bytes],
+    *,
+    sources: SourceMode = "check",
+    data_root: Path | None = None,
+) -> LoadResult | None:
     """Read a workspace from memory (a git revision's files, say): ``files``
     maps POSIX paths relative to the workspace root to their bytes. The
     same rules as on disk decide which files count (hidden files and
@@ -58,7 +72,7 @@ def read_workspace_files(root: Path, files: Mapping[str, bytes]) -> LoadResult |
         exclude, templates = list(settings.exclude), settings.templates
         return sorted(rel for rel in files if counts(rel, exclude, templates)), []
 
-    return _load(root, marker, found, lambda rel: read(rel, files[rel]))
+    return _load(root, marker, found, lambda rel: read(rel, files[rel]), sources, data_root)
 
 
 def _load(
@@ -66,6 +80,8 @@ def _load(
     marker: Source,
     found: Callable[[WorkspaceSettings], tuple[list[str], list[Unreadable]]],
     read_file: Callable[[str], Source],
+    mode: SourceMode,
+    data_root: Path | None = None,
 ) -> LoadResult:
     # Shared by the disk and the in-memory readers: ``found`` lists the files
     # that count once the settings (exclude, templates) are known.
@@ -75,7 +91,9 @@ def _load(
     settings = settings_doc or WorkspaceSettings.model_construct(
         kind="Workspace", name=root.name, vendor=""
     )
-    ws = Workspace(root=root, settings=settings)
+    ws = Workspace(root=root, settings=settings, data_root=data_root)
+    # Accounts are built last: a data source (in any file) may give their facts.
+    pending: list[tuple[SourceRef, dict[str, Any]]] = []
 
     documents = 0
     files = [MARKER]
@@ -108,9 +126,59 @@ def _load(
             documents += 1
             if rel == MARKER and index == 0 and _is_settings(data):
                 continue  # read by _settings, valid or not
-            _add(ws, SourceRef(rel, index), data, findings)
+            _add(ws, SourceRef(rel, index), data, findings, pending)
 
+    _accounts(ws, pending, findings, mode)
+    if mode == "check" and any(d.provides == "signals" for d in ws.data_sources.values()):
+        from csplan.sources.signals import check
+
+        found_signals, ws.source_signals = check(ws)
+        findings.extend(found_signals)
     return LoadResult(ws, findings, Summary(files=len(files), documents=documents))
+
+
+def _accounts(
+    ws: Workspace,
+    pending: list[tuple[SourceRef, dict[str, Any]]],
+    findings: list[Finding],
+    mode: SourceMode,
+) -> None:
+    if ws.data_sources:
+        from csplan.sources.checks import check_documents
+
+        findings.extend(check_documents(ws))
+    has_rows = any(d.provides == "accounts" for d in ws.data_sources.values())
+
+    def build(data: dict[str, Any], ref: SourceRef, lenient: bool = False) -> None:
+        doc, problems = build_document("Account", data, ref)
+        if lenient:
+            # validate --no-sources: what a row would give is not asked of YAML.
+            from csplan.sources.accounts import GIVEN_BY_ROWS
+
+            problems = [
+                p
+                for p in problems
+                if not (
+                    p.code == "CSP101"
+                    and p.ref is not None
+                    and len(p.ref.path) == len(ref.path) + 1
+                    and p.ref.path[-1] in GIVEN_BY_ROWS
+                )
+            ]
+        findings.extend(problems)
+        if problems:
+            _reserve(ws, "Account", data, ref)
+        if doc is not None:
+            _register(ws, "Account", doc, findings)
+
+    if not has_rows or mode == "skip":
+        for ref, data in pending:
+            build(data, ref, lenient=has_rows)
+        return
+    from csplan.sources.accounts import merge, read_rows
+
+    rows = read_rows(ws, findings)
+    merge(ws, pending, rows, build, findings)
 
 
 def _read(root: Path, rel: str) -> Source:
@@ -170,7 +238,13 @@ def _is_settings(data: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(data, dict) and data.get("kind") == "Workspace"
 
 
-def _add(ws: Workspace, ref: SourceRef, data: Any, findings: list[Finding]) -> None:
+def _add(
+    ws: Workspace,
+    ref: SourceRef,
+    data: Any,
+    findings: list[Finding],
+    pending: list[tuple[SourceRef, dict[str, Any]]],
+) -> None:
     if not isinstance(data, dict):
         findings.append(
             make(
@@ -202,6 +276,9 @@ def _add(ws: Workspace, ref: SourceRef, data: Any, findings: list[Finding]) -> N
                 "the workspace settings live once, at the top of csplan.yaml",
             )
         )
+        return
+    if kind == "Account":
+        pending.append((ref, data))
         return
     doc, problems = build_document(kind, data, ref)
     findings.extend(problems)

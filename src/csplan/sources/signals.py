@@ -1,0 +1,518 @@
+"""Signal rows of data sources (SPEC section 8): what a date needs, asked of
+the database; every row checked, for validate.
+
+Scoring at dates d1 < ... < dk needs, per account and signal, the latest
+observation on or before each di (measures, outcome metrics) and, for the
+signals milestone criteria read, every observation up to dk: that is what
+:func:`fetch` asks for, in one query the database runs where the data is.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from csplan.engine.facts import ExtraObservation, same
+from csplan.findings import Finding, RowRef, make
+from csplan.sources import values
+from csplan.sources.connect import Runner, SourceFailure, open_source
+from csplan.sources.statement import trimmed
+
+if TYPE_CHECKING:
+    from csplan.model import DataSource, Workspace
+
+COLUMNS = ("account", "signal", "as_of", "value")
+# More dates than this and the history up to the last one is fetched instead
+# (a backtest scores every renewal at several leads).
+MAX_BUCKETS = 64
+# Findings of one rule per source shown before they are counted instead.
+SHOWN = 20
+# validate fetches at most this many suspect rows per source to judge them.
+SUSPECTS = 1_000
+
+Observations = dict[str, dict[str, list[ExtraObservation]]]
+
+
+def needed(ws: Workspace) -> tuple[set[str], set[str]]:
+    """(signals whose latest observation counts, signals whose history
+    counts): what measures and outcome metrics read, and what milestone
+    criteria read."""
+    latest: set[str] = set()
+    history: set[str] = set()
+    for model in ws.engagement_models.values():
+        for _, component in model.components.items():
+            for measure in component.measures:
+                name = getattr(measure, "signal", None)
+                if isinstance(name, str):
+                    latest.add(name)
+    for outcome in ws.outcomes.values():
+        latest.add(outcome.metric.signal)
+    for milestone_map in ws.maps.values():
+        for milestone in milestone_map.milestones:
+            history.update(c.signal for c in milestone.criteria)
+    return latest - history, history
+
+
+def signal_sources(ws: Workspace) -> list[DataSource]:
+    bad = ws.invalid_ids.get("DataSource", set())
+    return [d for d in ws.data_sources.values() if d.provides == "signals" and d.id not in bad]
+
+
+def failure(ds: DataSource, exc: SourceFailure) -> Finding:
+    return make(
+        exc.code,
+        ds.source.child(exc.field, key=exc.field == "query"),
+        f"data source '{ds.id}': {exc.message}",
+        _HINTS.get(exc.code),
+    )
+
+
+_HINTS = {
+    "CSP502": "write url: ${CSPLAN_CRM_URL} and set that variable where csplan runs",
+    "CSP503": "a data source only reads: give one SELECT (or WITH ... SELECT)",
+}
+
+
+# --- the SQL ------------------------------------------------------------------
+
+
+@dataclass
+class _Shape:
+    """The user's query's columns: how to name them, and their types."""
+
+    names: dict[str, str]  # account/signal/as_of/value -> the column as returned
+    types: dict[str, str]
+
+
+def _shape(ds: DataSource, runner: Runner) -> _Shape:
+    probe = f"select * from (\n{trimmed(ds.query)}\n) as csplan_query where 1 = 0"
+    columns = runner.columns(probe)
+    by_lower = {name.lower(): (name, kind) for name, kind in columns}
+    missing = [c for c in COLUMNS if c not in by_lower]
+    extra = [name for name, _ in columns if name.lower() not in COLUMNS]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append("no column " + ", ".join(f"'{m}'" for m in missing))
+        if extra:
+            parts.append("unexpected column " + ", ".join(f"'{e}'" for e in extra))
+        raise SourceFailure(
+            "; ".join(parts) + ": a signals query returns account, signal, as_of, value",
+            code="CSP504",
+        )
+    return _Shape(
+        {c: runner.quote(by_lower[c][0]) for c in COLUMNS},
+        {c: by_lower[c][1].upper() for c in COLUMNS},
+    )
+
+
+def _day(runner: Runner, shape: _Shape) -> str:
+    """An expression for a row's date, in the database's terms."""
+    if runner.engine != "duckdb":
+        return "as_of"
+    kind = shape.types["as_of"]
+    if kind == "DATE":
+        return "as_of"
+    if kind.startswith("TIMESTAMP WITH TIME ZONE") or kind == "TIMESTAMPTZ":
+        return "cast(timezone('UTC', as_of) as date)"
+    if kind.startswith("TIMESTAMP"):
+        return "cast(as_of as date)"
+    if kind == "VARCHAR":
+        return (
+            "coalesce(try_cast(as_of as date),"
+            " cast(timezone('UTC', try_cast(as_of as timestamptz)) as date))"
+        )
+    return "try_cast(as_of as date)"
+
+
+def _on_or_before(runner: Runner, day_expr: str, day: _dt.date) -> str:
+    if runner.engine == "duckdb":
+        return f"{day_expr} <= DATE '{day.isoformat()}'"
+    if day == _dt.date.max:
+        return "1 = 1"
+    # Compared with text, the column's own type decides how: a date, a
+    # timestamp (the session is in UTC) or ISO text all order correctly
+    # against the next day's midnight.
+    return f"as_of < '{(day + _dt.timedelta(days=1)).isoformat()}'"
+
+
+def _rows_cte(ds: DataSource, shape: _Shape) -> str:
+    n = shape.names
+    return (
+        "with csplan_rows as (\n"
+        f"  select {n['account']} as account, {n['signal']} as signal,"
+        f" {n['as_of']} as as_of, {n['value']} as value,"
+        " row_number() over () as csplan_row\n"
+        f"  from (\n{trimmed(ds.query)}\n) as csplan_query\n)\n"
+    )
+
+
+def _in(column: str, names: Iterable[str]) -> str:
+    # Only ids and signal names that passed their patterns reach here: no
+    # quote can be inside them.
+    listed = sorted(names)
+    return f"{column} in ({', '.join(repr(n) for n in listed)})" if listed else "1 = 0"
+
+
+def pushdown_sql(
+    ds: DataSource,
+    runner: Runner,
+    shape: _Shape,
+    dates: Sequence[_dt.date] | None,
+    latest: set[str],
+    history: set[str],
+    accounts: Sequence[str] | None,
+) -> str:
+    """The query for what ``dates`` need (None: every observation)."""
+    day = _day(runner, shape)
+    out = "select account, signal, as_of, value, csplan_row"
+    who = f" and {_in('account', accounts)}" if accounts is not None else ""
+    if dates is None or len(dates) > MAX_BUCKETS:
+        last = f" and {_on_or_before(runner, day, max(dates))}" if dates else ""
+        return (
+            _rows_cte(ds, shape)
+            + f"{out} from csplan_rows where {_in('signal', latest | history)}{who}{last}"
+        )
+    ordered = sorted(set(dates))
+    bucket = (
+        "case "
+        + " ".join(f"when {_on_or_before(runner, day, d)} then {i}" for i, d in enumerate(ordered))
+        + " end"
+    )
+    last = _on_or_before(runner, day, ordered[-1])
+    order = day if runner.engine == "duckdb" else "as_of"
+    parts = [
+        f"{out} from (\n"
+        f"  select b.*, rank() over (partition by account, signal, csplan_bucket"
+        f" order by {order} desc) as csplan_rank\n"
+        f"  from (select csplan_rows.*, {bucket} as csplan_bucket from csplan_rows"
+        f" where {_in('signal', latest)}{who} and {last}) as b\n"
+        ") as t where csplan_rank = 1"
+    ]
+    if history:
+        parts.append(f"{out} from csplan_rows where {_in('signal', history)}{who} and {last}")
+    return _rows_cte(ds, shape) + "\nunion all\n".join(parts)
+
+
+# --- judging rows ---------------------------------------------------------------
+
+
+@dataclass
+class Judge:
+    """Reads one source's rows as observations and reports what is wrong
+    with them, at most :data:`SHOWN` findings per rule."""
+
+    ds: DataSource
+    known: set[str] | None  # account ids of the workspace (None: not checked)
+    observations: Observations = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    seen: dict[tuple[str, str, _dt.date], tuple[Any, int]] = field(default_factory=dict)
+    unknown_rows: int = 0
+    unknown: dict[str, int] = field(default_factory=dict)
+    counted: dict[str, int] = field(default_factory=dict)
+    names: set[str] = field(default_factory=set)
+
+    def ref(self, row: int, ident: str | None) -> RowRef:
+        base = self.ds.source
+        return RowRef(base.file, base.doc, ("query",), True, self.ds.id, row, ident)
+
+    def report(self, code: str, row: int, ident: str | None, message: str, hint: str) -> None:
+        self.counted[code] = self.counted.get(code, 0) + 1
+        if self.counted[code] <= SHOWN:
+            self.findings.append(make(code, self.ref(row, ident), message, hint))
+
+    def add(self, rows: Iterable[Sequence[Any]]) -> None:
+        for account, signal, as_of, value, row in rows:
+            self.one(account, signal, as_of, value, int(row))
+
+    def one(self, account: Any, signal: Any, as_of: Any, value: Any, row: int) -> None:
+        if not isinstance(account, str) or not values.ID.fullmatch(account):
+            self.report(
+                "CSP104" if isinstance(account, str) else "CSP103",
+                row,
+                None,
+                f"account {values.shown(account)} is not an account id",
+                "account ids are lowercase letters, digits and hyphens",
+            )
+            return
+        if not isinstance(signal, str) or not values.SIGNAL.fullmatch(signal):
+            self.report(
+                "CSP104" if isinstance(signal, str) else "CSP103",
+                row,
+                account,
+                f"signal {values.shown(signal)} is not a signal name",
+                "signal names are lowercase snake_case, e.g. weekly_active_ratio",
+            )
+            return
+        try:
+            day = values.to_date(as_of)
+        except values.Bad as exc:
+            self.report("CSP107", row, account, f"as_of: {exc}", "write dates YYYY-MM-DD")
+            return
+        try:
+            number = values.to_number(value, booleans=True)
+        except values.Bad as exc:
+            self.report(
+                "CSP103",
+                row,
+                account,
+                f"value of {signal} on {day}: {exc}",
+                "a signal's value is a number or a boolean",
+            )
+            return
+        if self.known is not None and account not in self.known:
+            self.unknown_rows += 1
+            self.unknown[account] = self.unknown.get(account, 0) + 1
+            return
+        self.names.add(signal)
+        key = (account, signal, day)
+        first = self.seen.get(key)
+        if first is not None:
+            if not same(first[0], number):
+                self.report(
+                    "CSP206",
+                    row,
+                    account,
+                    f"two values of {signal} on {day}: {first[0]!r} (row {first[1]})"
+                    f" and {number!r}",
+                    "keep one observation per account, signal and date",
+                )
+            return
+        self.seen[key] = (number, row)
+        self.observations.setdefault(account, {}).setdefault(signal, []).append(
+            ExtraObservation(day, number, self.ref(row, account))
+        )
+
+    def finish(self) -> None:
+        for code, count in self.counted.items():
+            if count > SHOWN:
+                self.findings.append(
+                    make(
+                        code,
+                        self.ds.source.child("query", key=True),
+                        f"data source '{self.ds.id}': {count - SHOWN} more rows with this"
+                        f" problem ({RULE_WORDS.get(code, code)})",
+                        "fix the query or the data it reads",
+                    )
+                )
+        if self.unknown_rows:
+            examples = ", ".join(sorted(self.unknown)[:3])
+            self.findings.append(
+                make(
+                    "CSP506",
+                    self.ds.source.child("query", key=True),
+                    f"data source '{self.ds.id}': {self.unknown_rows} rows name"
+                    f" {len(self.unknown)} accounts the workspace does not have"
+                    f" (e.g. {examples})",
+                    "they are left out; filter them in the query to silence this",
+                )
+            )
+
+
+RULE_WORDS = {
+    "CSP103": "a value that is not a number",
+    "CSP104": "an id or signal name that is not one",
+    "CSP107": "a date that cannot be read",
+    "CSP206": "two values on one date",
+}
+
+
+# --- scoring: fetch what the dates need -----------------------------------------
+
+
+def fetch(
+    ws: Workspace,
+    dates: Sequence[_dt.date] | None,
+    accounts: Sequence[str] | None = None,
+) -> tuple[Observations, list[Finding]]:
+    """Every signal source's observations that scoring ``accounts`` (None:
+    all) at ``dates`` (None: any date) needs, merged in source order, and
+    the findings of the rows fetched (errors stop scoring)."""
+    latest, history = needed(ws)
+    merged: Observations = {}
+    findings: list[Finding] = []
+    owners: dict[tuple[str, str, _dt.date], tuple[str, Any]] = {}
+    wanted = list(accounts) if accounts is not None and len(accounts) <= 1_000 else None
+    for ds in signal_sources(ws):
+        judge = Judge(ds, None)
+        try:
+            runner = open_source(ds, ws.data_root or ws.root)
+        except SourceFailure as exc:
+            findings.append(failure(ds, exc))
+            continue
+        try:
+            shape = _shape(ds, runner)
+            sql = pushdown_sql(ds, runner, shape, dates, latest, history, wanted)
+            for batch in runner.batches(sql):
+                judge.add(batch)
+        except SourceFailure as exc:
+            findings.append(failure(ds, exc))
+            continue
+        finally:
+            runner.close()
+        judge.finish()
+        findings.extend(judge.findings)
+        _merge(ds, judge, merged, owners, findings)
+    for per_account in merged.values():
+        for observations in per_account.values():
+            observations.sort(key=lambda o: o.as_of)
+    return merged, findings
+
+
+def _merge(
+    ds: DataSource,
+    judge: Judge,
+    merged: Observations,
+    owners: dict[tuple[str, str, _dt.date], tuple[str, Any]],
+    findings: list[Finding],
+) -> None:
+    # Two sources giving one account, signal and date is an error (SPEC 8).
+    for account, per_signal in judge.observations.items():
+        into = merged.setdefault(account, {})
+        for signal, observations in per_signal.items():
+            for o in observations:
+                key = (account, signal, o.as_of)
+                other = owners.get(key)
+                if other is not None and other[0] != ds.id:
+                    findings.append(
+                        make(
+                            "CSP206",
+                            o.origin,
+                            f"{signal} on {o.as_of} is also given by data source '{other[0]}'",
+                            "let one data source provide each signal",
+                        )
+                    )
+                    continue
+                owners[key] = (ds.id, o.value)
+            into.setdefault(signal, []).extend(observations)
+
+
+# --- validate: every row ------------------------------------------------------------
+
+
+def check(ws: Workspace) -> tuple[list[Finding], frozenset[str] | None]:
+    """validate's row checks of every signal source: findings, and the
+    signal names the sources report (None when a source could not be read)."""
+    findings: list[Finding] = []
+    names: set[str] = set()
+    complete = True
+    known = set(ws.accounts)
+    for ds in signal_sources(ws):
+        judge = Judge(ds, known)
+        try:
+            runner = open_source(ds, ws.data_root or ws.root)
+        except SourceFailure as exc:
+            findings.append(failure(ds, exc))
+            complete = False
+            continue
+        try:
+            shape = _shape(ds, runner)
+            if runner.engine == "duckdb":
+                _check_in_duckdb(ds, runner, shape, judge)
+            else:
+                for batch in runner.batches(_rows_cte(ds, shape) + _ALL):
+                    judge.add(batch)
+        except SourceFailure as exc:
+            findings.append(failure(ds, exc))
+            complete = False
+            continue
+        finally:
+            runner.close()
+        judge.finish()
+        findings.extend(judge.findings)
+        names |= judge.names
+    return findings, frozenset(names) if complete else None
+
+
+_ALL = "select account, signal, as_of, value, csplan_row from csplan_rows order by csplan_row"
+
+
+def _check_in_duckdb(ds: DataSource, runner: Runner, shape: _Shape, judge: Judge) -> None:
+    """The same checks as the Python judge, with the scanning done by DuckDB:
+    only rows that may be wrong come back to be judged, and counts per
+    account and signal instead of the rows."""
+    day = _day(runner, shape)
+    cte = _rows_cte(ds, shape)
+    types = shape.types
+    suspect = [
+        "account is null",
+        "signal is null",
+        f"{day} is null",
+        "value is null",
+    ]
+    suspect.append(
+        "not regexp_full_match(account, '^[a-z0-9][a-z0-9-]*$')"
+        if types["account"] == "VARCHAR"
+        else "true"
+    )
+    suspect.append(
+        "not regexp_full_match(signal, '^[a-z][a-z0-9_]*$')"
+        if types["signal"] == "VARCHAR"
+        else "true"
+    )
+    if types["as_of"] == "VARCHAR":
+        suspect.append(
+            "not regexp_full_match(trim(as_of),"
+            " '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9:]+)?)?')"
+        )
+    elif types["as_of"] != "DATE" and not types["as_of"].startswith("TIMESTAMP"):
+        suspect.append("true")
+    value = types["value"]
+    if value in {"DOUBLE", "FLOAT", "REAL"} or value.startswith("DECIMAL"):
+        suspect.append("not isfinite(cast(value as double)) or abs(value) > 9007199254740992")
+    elif value in {"BIGINT", "HUGEINT", "UBIGINT", "UHUGEINT"}:
+        suspect.append("abs(cast(value as double)) > 9007199254740992")
+    elif value == "VARCHAR":
+        suspect.append(
+            "not regexp_full_match(trim(value),"
+            " '[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?')"
+            " or abs(try_cast(trim(value) as double)) > 9007199254740992"
+        )
+    elif value not in {
+        "BOOLEAN",
+        "INTEGER",
+        "SMALLINT",
+        "TINYINT",
+        "UINTEGER",
+        "USMALLINT",
+        "UTINYINT",
+    }:
+        suspect.append("true")
+    where = " or ".join(f"({s})" for s in suspect)
+    for batch in runner.batches(
+        cte + f"{_SELECT} from csplan_rows where {where} order by csplan_row limit {SUSPECTS}"
+    ):
+        judge.add(batch)
+    good = f"not ({where})"
+    # Two values on one date: the rows of every (account, signal, day) with
+    # more than one distinct value come back, and the judge compares them as
+    # numbers (450 and 450.0 are one value).
+    twice = (
+        cte + f", csplan_days as (select account, signal, {day} as csplan_day, value"
+        f" from csplan_rows where {good})\n"
+        f"select r.account, r.signal, r.as_of, r.value, r.csplan_row from csplan_rows as r"
+        f" join (select account, signal, csplan_day from csplan_days group by all"
+        f" having count(distinct value) > 1 limit {SUSPECTS}) as g"
+        f" on r.account = g.account and r.signal = g.signal"
+        f" and {day.replace('as_of', 'r.as_of')} = g.csplan_day"
+        f" order by r.csplan_row"
+    )
+    known, judge.known = judge.known, None  # unknown accounts are counted below
+    for batch in runner.batches(twice):
+        judge.add(batch)
+    judge.known = known
+    # Unknown accounts and reported signals from counts, not rows.
+    for batch in runner.batches(
+        cte + f"select account, count(*) from csplan_rows where {good} group by account"
+    ):
+        for account, count in batch:
+            if judge.known is not None and account not in judge.known:
+                judge.unknown_rows += int(count)
+                judge.unknown[account] = int(count)
+    for batch in runner.batches(cte + f"select distinct signal from csplan_rows where {good}"):
+        judge.names.update(name for (name,) in batch)
+
+
+_SELECT = "select account, signal, as_of, value, csplan_row"
