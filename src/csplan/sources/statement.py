@@ -12,10 +12,10 @@ _STARTS = {"select", "with", "values", "table", "from"}
 _WRITES = {"insert", "update", "delete", "merge", "copy", "truncate"}
 
 
-def blank_out(query: str) -> str:
-    """``query`` with comments, string literals and quoted identifiers
-    replaced by spaces (lengths kept), so that keywords and semicolons can
-    be looked for without being fooled by text."""
+def blank_out(query: str, literal: str = " ") -> str:
+    """``query`` with comments replaced by spaces and string literals and
+    quoted identifiers by ``literal`` (lengths kept), so that keywords and
+    semicolons can be looked for without being fooled by text."""
     out = list(query)
     i, n = 0, len(query)
     while i < n:
@@ -44,9 +44,10 @@ def blank_out(query: str) -> str:
                 close = query.find(tag.group(0), i + len(tag.group(0)))
                 end = n if close < 0 else close + len(tag.group(0))
         if end > i:
+            fill = " " if two in ("--", "/*") else literal
             for k in range(i, end):
                 if out[k] != "\n":
-                    out[k] = " "
+                    out[k] = fill
             i = end
         else:
             i += 1
@@ -56,7 +57,9 @@ def blank_out(query: str) -> str:
 def trimmed(query: str) -> str:
     """The query without trailing semicolons, blanks and comments: ready to
     be wrapped as a subquery."""
-    plain = blank_out(query)
+    # A literal is kept as text here: a query ending in 'data/usage.csv'
+    # must not lose it with the trailing blanks.
+    plain = blank_out(query, literal="x")
     end = len(plain.rstrip().rstrip(";").rstrip())
     while end > 0 and plain[end - 1] in " \t\r\n;":
         end -= 1
