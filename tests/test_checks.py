@@ -983,9 +983,125 @@ CSV_CASES = {
 }
 
 
+# Rules of data sources (SPEC section 8): (failing files, passing files) on
+# the base workspace, with rows in CSV files DuckDB reads from the workspace
+# root. ``${CSPLAN_CASE_DB}`` is an SQLite file of the same usage rows (the
+# one engine: sql that needs no server).
+USAGE_CSV = "account,signal,as_of,value\nnorthwind-events,weekly_active_ratio,2026-11-15,0.6\n"
+
+
+def _source(id_: str, provides: str, query: str, extra: str = "") -> str:
+    return f"kind: DataSource\nid: {id_}\nprovides: {provides}\n{extra}query: {query}\n"
+
+
+USAGE = _source("product-usage", "signals", "select * from read_csv('data/usage.csv')")
+SOURCE_CASES: dict[str, tuple[Files, Files]] = {
+    "CSP501": (
+        {
+            "sources.yaml": _source("product-usage", "signals", "select * from 'data/usage2.csv'"),
+            "data/usage.csv": USAGE_CSV,
+        },
+        {
+            "sources.yaml": _source("product-usage", "signals", "select * from 'data/usage.csv'"),
+            "data/usage.csv": USAGE_CSV,
+        },
+    ),
+    "CSP502": (
+        {
+            "sources.yaml": _source(
+                "warehouse",
+                "signals",
+                "select * from usage",
+                "engine: sql\nurl: sqlite:///${CSPLAN_CASE_DB}?password=hunter2\n",
+            )
+        },
+        {
+            "sources.yaml": _source(
+                "warehouse",
+                "signals",
+                "select * from usage",
+                "engine: sql\nurl: sqlite:///${CSPLAN_CASE_DB}\n",
+            )
+        },
+    ),
+    "CSP503": (
+        {
+            "sources.yaml": _source(
+                "product-usage", "signals", "copy (select * from 'data/usage.csv') to 'out.csv'"
+            ),
+            "data/usage.csv": USAGE_CSV,
+        },
+        {"sources.yaml": USAGE, "data/usage.csv": USAGE_CSV},
+    ),
+    "CSP504": (
+        {
+            "sources.yaml": USAGE.replace("select *", "select account, signal, value"),
+            "data/usage.csv": USAGE_CSV,
+        },
+        {
+            "sources.yaml": USAGE.replace("select *", "select account, signal, as_of, value"),
+            "data/usage.csv": USAGE_CSV,
+        },
+    ),
+    "CSP505": (
+        {
+            "sources.yaml": _source("crm", "accounts", "select * from read_csv('data/crm.csv')"),
+            "data/crm.csv": "id,name,segment,start\nnorthwind-events,Northwind Events,,\n",
+        },
+        {
+            "sources.yaml": _source("crm", "accounts", "select * from read_csv('data/crm.csv')"),
+            "data/crm.csv": "id,name,segment,start\nnorthwind-events,Northwind Events,,\n",
+            **edit(ACCOUNT, ("name: Northwind Events\n", "")),
+        },
+    ),
+    "CSP506": (
+        {
+            "sources.yaml": USAGE,
+            "data/usage.csv": USAGE_CSV + "southwind-events,weekly_active_ratio,2026-11-15,0.6\n",
+        },
+        {"sources.yaml": USAGE, "data/usage.csv": USAGE_CSV},
+    ),
+}
+
+
 def test_every_rule_has_a_case():
     """A new rule code without a failing and a passing case fails CI."""
-    assert {case.code for case in CASES} | set(CSV_CASES) == set(RULES)
+    assert {case.code for case in CASES} | set(CSV_CASES) | set(SOURCE_CASES) == set(RULES)
+
+
+@pytest.mark.parametrize("code", sorted(SOURCE_CASES))
+def test_data_source_rules(code, tmp_path, monkeypatch):
+    import sqlite3
+
+    database = tmp_path / "usage.db"
+    with sqlite3.connect(database) as con:
+        con.execute("create table usage (account text, signal text, as_of text, value real)")
+        con.execute(
+            "insert into usage values ('northwind-events', 'weekly_active_ratio',"
+            " '2026-11-15', 0.6)"
+        )
+    con.close()
+    monkeypatch.setenv("CSPLAN_CASE_DB", str(database))
+    failing, passing = SOURCE_CASES[code]
+    for name, files in (("failing", failing), ("passing", passing)):
+        root = tmp_path / name
+        for rel, content in {**BASE, **files}.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(content, encoding="utf-8")  # type: ignore[arg-type]
+        findings = load_workspace(root).findings
+        got = [(f.code, f.file, f.line, f.message) for f in findings]
+        if name == "passing":
+            assert got == []
+            continue
+        [finding] = findings
+        assert not (root / "out.csv").exists()
+        # At the DataSource's query (or url); a field given twice at the YAML.
+        where = {"CSP502": 5, "CSP505": 3}.get(code, 4)
+        file = ACCOUNT if code == "CSP505" else "sources.yaml"
+        assert (finding.code, finding.file, finding.line) == (code, file, where), got
+        assert finding.severity == RULES[code].severity
+        # Every data-source finding names its source.
+        assert re.search(r"'product-usage'|'warehouse'|crm row 1", finding.message), got
 
 
 @pytest.mark.parametrize("code", sorted(CSV_CASES))
