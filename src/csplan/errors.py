@@ -4,6 +4,10 @@ library never prints."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from csplan.findings import Finding
 
 
 class CsplanError(Exception):
@@ -57,6 +61,6 @@ class SourceRowsError(CsplanError):
     source cannot be read (SPEC section 8): ``findings`` says which (CLI
     exit code 1)."""
 
-    def __init__(self, findings: Sequence[object]) -> None:
+    def __init__(self, findings: Sequence[Finding]) -> None:
         super().__init__("\n".join(str(f) for f in findings))
         self.findings = list(findings)

@@ -54,6 +54,10 @@ class Runner(Protocol):
         """The rows of ``sql``, a batch at a time."""
         ...
 
+    def first(self, sql: str) -> tuple[Any, ...] | None:
+        """The first row of ``sql`` (None: no rows), without fetching the rest."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -164,6 +168,10 @@ class _DuckDB:
     def quote(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
 
+    def first(self, sql: str) -> tuple[Any, ...] | None:
+        found: tuple[Any, ...] | None = self._run(lambda: self._con.execute(sql).fetchone())
+        return found
+
     def close(self) -> None:
         self._guard.close()
         self._con.close()
@@ -270,6 +278,13 @@ class _SQL:
         names = list(result.keys())
         result.close()
         return [(n, "") for n in names]
+
+    def first(self, sql: str) -> tuple[Any, ...] | None:
+        conn = self._conn.execution_options(stream_results=True)
+        result = self._run(lambda: conn.exec_driver_sql(sql))
+        row = self._run(result.fetchone)
+        result.close()
+        return tuple(row) if row is not None else None
 
     def batches(self, sql: str) -> Iterator[Sequence[tuple[Any, ...]]]:
         conn = self._conn.execution_options(stream_results=True)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from csplan.engine.facts import ExtraObservation, same
 from csplan.findings import Finding, RowRef, make
+from csplan.model import MAX_NUMBER
 from csplan.sources import values
 from csplan.sources.connect import Runner, SourceFailure, open_source
 from csplan.sources.statement import trimmed
@@ -35,12 +37,29 @@ SUSPECTS = 1_000
 Observations = dict[str, dict[str, list[ExtraObservation]]]
 
 
-def needed(ws: Workspace) -> tuple[set[str], set[str]]:
-    """(signals whose latest observation counts, signals whose history
-    counts): what measures and outcome metrics read, and what milestone
-    criteria read."""
+@dataclass
+class Needs:
+    """What scoring reads of the signals (SPEC section 4), so that only that
+    is asked of a database."""
+
+    latest: set[str]  # the latest observation on or before each date counts
+    full: set[str]  # every observation counts
+    # signal -> the criteria read on it: only the observations where one of
+    # them starts or stops holding (and the latest per date) change a result.
+    changes: dict[str, list[tuple[str, object]]]
+
+
+def needed(ws: Workspace) -> Needs:
+    """Measures and outcome metrics read a signal's latest observation.
+    Milestone criteria read its history, but only through whether each
+    criterion holds: a run of observations that all hold (or all fail)
+    counts by its first and last rows, which is what makes the history of
+    a daily signal small. A repeating milestone whose criteria read two
+    signals or more is judged on every date any of them was observed, so
+    those signals' whole history counts."""
     latest: set[str] = set()
-    history: set[str] = set()
+    full: set[str] = set()
+    changes: dict[str, list[tuple[str, object]]] = {}
     for model in ws.engagement_models.values():
         for _, component in model.components.items():
             for measure in component.measures:
@@ -51,8 +70,22 @@ def needed(ws: Workspace) -> tuple[set[str], set[str]]:
         latest.add(outcome.metric.signal)
     for milestone_map in ws.maps.values():
         for milestone in milestone_map.milestones:
-            history.update(c.signal for c in milestone.criteria)
-    return latest - history, history
+            read = {c.signal for c in milestone.criteria}
+            if milestone.repeat_days is not None and len(read) > 1:
+                full |= read
+                continue
+            for c in milestone.criteria:
+                op = (
+                    "equals"
+                    if c.equals is not None
+                    else "at_least"
+                    if c.at_least is not None
+                    else "at_most"
+                )
+                changes.setdefault(c.signal, []).append((op, getattr(c, op)))
+    for name in full:
+        changes.pop(name, None)
+    return Needs((latest | set(changes)) - full, full, changes)
 
 
 def signal_sources(ws: Workspace) -> list[DataSource]:
@@ -156,13 +189,72 @@ def _in(column: str, names: Iterable[str]) -> str:
     return f"{column} in ({', '.join(repr(n) for n in listed)})" if listed else "1 = 0"
 
 
+def _value_kind(ds: DataSource, runner: Runner, shape: _Shape, names: set[str]) -> str | None:
+    """What the value column holds: "number", "boolean", "text" (numeric
+    text, DuckDB only) or None when it cannot be told."""
+    if runner.engine == "duckdb":
+        kind = shape.types["value"]
+        if kind == "BOOLEAN":
+            return "boolean"
+        if kind == "VARCHAR":
+            return "text"
+        if kind in _NUMERIC_TYPES or kind.startswith("DECIMAL"):
+            return "number"
+        return None
+    if not names:
+        return None
+    # Other databases: the driver's Python type of one value says it.
+    first = runner.first(
+        _rows_cte(ds, shape)
+        + f"select value from csplan_rows where value is not null and {_in('signal', names)}"
+    )
+    if first is None:
+        return None
+    value = first[0]
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float, Decimal)):
+        return "number"
+    return None
+
+
+_NUMERIC_TYPES = {
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+    "FLOAT",
+    "REAL",
+    "DOUBLE",
+}
+
+
+def _predicate(op: str, threshold: object, kind: str) -> str:
+    """A criterion as SQL on ``value``, as engine.milestones.holds judges it:
+    a boolean is never a number, and a number never a boolean."""
+    if kind == "boolean":
+        if op == "equals" and isinstance(threshold, bool):
+            return f"value = {'true' if threshold else 'false'}"
+        return "false"
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+        return "false"
+    number = "try_cast(trim(value) as double)" if kind == "text" else "value"
+    sign = {"equals": "=", "at_least": ">=", "at_most": "<="}[op]
+    return f"{number} {sign} {threshold!r}"
+
+
 def pushdown_sql(
     ds: DataSource,
     runner: Runner,
     shape: _Shape,
     dates: Sequence[_dt.date] | None,
-    latest: set[str],
-    history: set[str],
+    needs: Needs,
     accounts: Sequence[str] | None,
 ) -> str:
     """The query for what ``dates`` need (None: every observation)."""
@@ -171,9 +263,9 @@ def pushdown_sql(
     who = f" and {_in('account', accounts)}" if accounts is not None else ""
     if dates is None or len(dates) > MAX_BUCKETS:
         last = f" and {_on_or_before(runner, day, max(dates))}" if dates else ""
+        every = needs.latest | needs.full
         return (
-            _rows_cte(ds, shape)
-            + f"{out} from csplan_rows where {_in('signal', latest | history)}{who}{last}"
+            _rows_cte(ds, shape) + f"{out} from csplan_rows where {_in('signal', every)}{who}{last}"
         )
     ordered = sorted(set(dates))
     bucket = (
@@ -188,11 +280,41 @@ def pushdown_sql(
         f"  select b.*, rank() over (partition by account, signal, csplan_bucket"
         f" order by {order} desc) as csplan_rank\n"
         f"  from (select csplan_rows.*, {bucket} as csplan_bucket from csplan_rows"
-        f" where {_in('signal', latest)}{who} and {last}) as b\n"
+        f" where {_in('signal', needs.latest)}{who} and {last}) as b\n"
         ") as t where csplan_rank = 1"
     ]
-    if history:
-        parts.append(f"{out} from csplan_rows where {_in('signal', history)}{who} and {last}")
+    full = set(needs.full)
+    changes = dict(needs.changes)
+    kind = _value_kind(ds, runner, shape, set(changes)) if changes else None
+    if changes and kind is None:
+        full |= set(changes)
+        changes = {}
+    if changes:
+        assert kind is not None
+        state = (
+            "case signal "
+            + " ".join(
+                f"when {name!r} then "
+                + " + ".join(
+                    f"(case when {_predicate(op, t, kind)} then {1 << i} else 0 end)"
+                    for i, (op, t) in enumerate(predicates)
+                )
+                for name, predicates in sorted(changes.items())
+            )
+            + " end"
+        )
+        window = f"over (partition by account, signal order by {order}, csplan_row)"
+        parts.append(
+            f"{out} from (\n"
+            f"  select m.*, lag(csplan_state) {window} as csplan_prev,"
+            f" lead(csplan_state) {window} as csplan_next\n"
+            f"  from (select csplan_rows.*, {state} as csplan_state from csplan_rows"
+            f" where {_in('signal', changes)}{who} and {last}) as m\n"
+            ") as c where csplan_prev is null or csplan_next is null"
+            " or csplan_prev <> csplan_state or csplan_next <> csplan_state"
+        )
+    if full:
+        parts.append(f"{out} from csplan_rows where {_in('signal', full)}{who} and {last}")
     return _rows_cte(ds, shape) + "\nunion all\n".join(parts)
 
 
@@ -214,9 +336,16 @@ class Judge:
     counted: dict[str, int] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)
 
-    def ref(self, row: int, ident: str | None) -> RowRef:
+    def __post_init__(self) -> None:
+        # Read once: a pydantic private attribute is slow to reach, and this
+        # runs for every row fetched.
         base = self.ds.source
-        return RowRef(base.file, base.doc, ("query",), True, self.ds.id, row, ident)
+        self._file, self._doc, self._id = base.file, base.doc, self.ds.id
+        self._accounts: set[str] = set()  # ids and names already found valid
+        self._signals: set[str] = set()
+
+    def ref(self, row: int, ident: str | None) -> RowRef:
+        return RowRef(self._file, self._doc, ("query",), True, self._id, row, ident)
 
     def report(self, code: str, row: int, ident: str | None, message: str, hint: str) -> None:
         self.counted[code] = self.counted.get(code, 0) + 1
@@ -228,6 +357,20 @@ class Judge:
             self.one(account, signal, as_of, value, int(row))
 
     def one(self, account: Any, signal: Any, as_of: Any, value: Any, row: int) -> None:
+        if (
+            account in self._accounts
+            and signal in self._signals
+            and type(as_of) is _dt.date
+            and (
+                (type(value) is float and -MAX_NUMBER <= value <= MAX_NUMBER)
+                or value is True
+                or value is False
+            )
+        ):
+            # The common case, read without conversions (NaN fails the
+            # range test and goes the long way).
+            self._keep(account, signal, as_of, value, row)
+            return
         if not isinstance(account, str) or not values.ID.fullmatch(account):
             self.report(
                 "CSP104" if isinstance(account, str) else "CSP103",
@@ -262,6 +405,11 @@ class Judge:
                 "a signal's value is a number or a boolean",
             )
             return
+        self._accounts.add(account)
+        self._signals.add(signal)
+        self._keep(account, signal, day, number, row)
+
+    def _keep(self, account: str, signal: str, day: _dt.date, number: Any, row: int) -> None:
         if self.known is not None and account not in self.known:
             self.unknown_rows += 1
             self.unknown[account] = self.unknown.get(account, 0) + 1
@@ -330,7 +478,7 @@ def fetch(
     """Every signal source's observations that scoring ``accounts`` (None:
     all) at ``dates`` (None: any date) needs, merged in source order, and
     the findings of the rows fetched (errors stop scoring)."""
-    latest, history = needed(ws)
+    needs = needed(ws)
     merged: Observations = {}
     findings: list[Finding] = []
     owners: dict[tuple[str, str, _dt.date], tuple[str, Any]] = {}
@@ -344,7 +492,7 @@ def fetch(
             continue
         try:
             shape = _shape(ds, runner)
-            sql = pushdown_sql(ds, runner, shape, dates, latest, history, wanted)
+            sql = pushdown_sql(ds, runner, shape, dates, needs, wanted)
             for batch in runner.batches(sql):
                 judge.add(batch)
         except SourceFailure as exc:
@@ -481,38 +629,57 @@ def _check_in_duckdb(ds: DataSource, runner: Runner, shape: _Shape, judge: Judge
     }:
         suspect.append("true")
     where = " or ".join(f"({s})" for s in suspect)
-    for batch in runner.batches(
-        cte + f"{_SELECT} from csplan_rows where {where} order by csplan_row limit {SUSPECTS}"
-    ):
-        judge.add(batch)
-    good = f"not ({where})"
-    # Two values on one date: the rows of every (account, signal, day) with
-    # more than one distinct value come back, and the judge compares them as
-    # numbers (450 and 450.0 are one value).
-    twice = (
-        cte + f", csplan_days as (select account, signal, {day} as csplan_day, value"
-        f" from csplan_rows where {good})\n"
-        f"select r.account, r.signal, r.as_of, r.value, r.csplan_row from csplan_rows as r"
-        f" join (select account, signal, csplan_day from csplan_days group by all"
-        f" having count(distinct value) > 1 limit {SUSPECTS}) as g"
-        f" on r.account = g.account and r.signal = g.signal"
-        f" and {day.replace('as_of', 'r.as_of')} = g.csplan_day"
-        f" order by r.csplan_row"
+    n = shape.names
+    # Scans that need no row numbers read the query as it is: numbering
+    # every row is a window over all of them, paid only when something is
+    # wrong and the rows must be named.
+    plain = (
+        f"with csplan_rows as (select {n['account']} as account, {n['signal']} as signal,"
+        f" {n['as_of']} as as_of, {n['value']} as value"
+        f" from (\n{trimmed(ds.query)}\n) as csplan_query)\n"
     )
-    known, judge.known = judge.known, None  # unknown accounts are counted below
-    for batch in runner.batches(twice):
-        judge.add(batch)
-    judge.known = known
-    # Unknown accounts and reported signals from counts, not rows.
+    suspects = 0
     for batch in runner.batches(
-        cte + f"select account, count(*) from csplan_rows where {good} group by account"
+        plain + f"select account, signal, count(*) filter (where not ({where})),"
+        f" count(*) filter (where {where}) from csplan_rows group by all"
     ):
-        for account, count in batch:
+        for account, signal, good, bad in batch:
+            suspects += int(bad)
+            if not good:
+                continue
+            judge.names.add(signal)
             if judge.known is not None and account not in judge.known:
-                judge.unknown_rows += int(count)
-                judge.unknown[account] = int(count)
-    for batch in runner.batches(cte + f"select distinct signal from csplan_rows where {good}"):
-        judge.names.update(name for (name,) in batch)
+                judge.unknown_rows += int(good)
+                judge.unknown[account] = judge.unknown.get(account, 0) + int(good)
+    known, judge.known = judge.known, None  # unknown accounts are counted above
+    if suspects:
+        for batch in runner.batches(
+            cte + f"{_SELECT} from csplan_rows where {where} order by csplan_row limit {SUSPECTS}"
+        ):
+            judge.add(batch)
+    # Two values on one date: groups whose values differ come back, then
+    # their rows, numbered, for the judge to compare as numbers (450 and
+    # 450.0 are one value).
+    twice = (
+        plain + f"select account, signal, {day} as csplan_day from csplan_rows"
+        f" where not ({where}) group by all having min(value) <> max(value) limit {SUSPECTS}"
+    )
+    groups = [row for batch in runner.batches(twice) for row in batch]
+    if groups:
+        listed = " or ".join(
+            f"(account = {_literal(a)} and signal = {_literal(g)} and {day} = DATE '{d}')"
+            for a, g, d in groups
+        )
+        for batch in runner.batches(
+            cte + f"{_SELECT} from csplan_rows where not ({where}) and ({listed})"
+            " order by csplan_row"
+        ):
+            judge.add(batch)
+    judge.known = known
+
+
+def _literal(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 _SELECT = "select account, signal, as_of, value, csplan_row"
