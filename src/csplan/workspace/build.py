@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, create_model
 
-from csplan.findings import Finding, PathPart, SourceRef, did_you_mean, make
+from csplan.findings import Finding, PathPart, RowRef, SourceRef, did_you_mean, make
 from csplan.model import KINDS, MAX_NUMBER, Document
 
 _MISSING = object()
@@ -389,7 +389,13 @@ def _salvage(
             continue
         if kind != "Workspace" and getattr(doc, "id", None) is None:
             return None
-        doc._source = _Remapped(ref.file, ref.doc, ref.path, ref.key, tuple(kept.items()))
+        # A data source's row has no inner positions to remap: keep it, so
+        # that later findings still name the source and row (SPEC section 8).
+        doc._source = (
+            ref
+            if isinstance(ref, RowRef)
+            else _Remapped(ref.file, ref.doc, ref.path, ref.key, tuple(kept.items()))
+        )
         doc._dropped = tuple(unseen)  # type: ignore[attr-defined]
         return doc
     return None
