@@ -139,7 +139,10 @@ def reads_sources(command: Callable[..., None]) -> Callable[..., None]:
             command(*args, **kwargs)
         except SourceRowsError as exc:
             for finding in exc.findings:
-                typer.echo(str(finding), err=True)
+                # With its rule code, as validate shows it: what to look up.
+                said = f"{finding.file}:{finding.line}: {finding.severity} {finding.code}: "
+                hint = f" ({finding.hint})" if finding.hint else ""
+                typer.echo(said + finding.message + hint, err=True)
             count = len(exc.findings)
             fail(
                 f"{count} problem{'s' if count != 1 else ''} reading the data sources;"

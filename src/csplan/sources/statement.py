@@ -78,7 +78,8 @@ def problem(query: str) -> str | None:
     word = first.group(0).lower() if first else ""
     if word not in _STARTS:
         shown = word.upper() or statements[0].strip()[:20]
-        return f"the query is a {shown} statement, not a SELECT"
+        article = "an" if shown[:1] in "AEIOU" else "a"
+        return f"the query is {article} {shown} statement, not a SELECT"
     # PostgreSQL runs INSERT/UPDATE/DELETE inside WITH: name it here rather
     # than leave it to the read-only transaction's error.
     for match in re.finditer(r"\bas\s*\(\s*([A-Za-z_]+)", plain, re.I):

@@ -26,6 +26,8 @@ class Bad(ValueError):
 
 def shown(value: Any) -> str:
     """A cell as a message shows it: short, and its type when not text."""
+    if value is None:
+        return "NULL"  # the database's word, not Python's None
     if isinstance(value, str):
         text = value if len(value) <= 40 else value[:37] + "..."
         return repr(text)
