@@ -30,11 +30,19 @@ class SourceFailure(Exception):
     a query error, a time-out. The message is safe to print (no password)
     and says what happened; ``field`` names the DataSource key at fault."""
 
-    def __init__(self, message: str, *, field: str = "query", code: str = "CSP501") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str = "query",
+        code: str = "CSP501",
+        hint: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.code = code
+        self.hint = hint
 
 
 class Runner(Protocol):
@@ -98,7 +106,8 @@ class _Guard:
     def _timed_out(self) -> NoReturn:
         self.pool.shutdown(wait=False, cancel_futures=True)
         raise SourceFailure(
-            f"the data source did not answer within {self.seconds} seconds (timeout_seconds)"
+            f"the data source did not answer within {self.seconds} seconds (timeout_seconds)",
+            hint="make the query cheaper, or raise timeout_seconds",
         )
 
     def close(self) -> None:
@@ -127,7 +136,11 @@ class _DuckDB:
                 database = Path(ds.url)
                 path = database if database.is_absolute() else root / database
                 if not path.is_file():
-                    raise SourceFailure(f"no DuckDB database file at {ds.url}", field="url")
+                    raise SourceFailure(
+                        f"no DuckDB database file at {ds.url}",
+                        field="url",
+                        hint="url is the path of a .duckdb file from the workspace root",
+                    )
                 con.execute(f"ATTACH {_quote(str(path))} AS csplan_data (READ_ONLY)")
                 con.execute("USE csplan_data")
             # The query itself cannot change any of this.
@@ -205,7 +218,10 @@ class _SQL:
             url = expand(written)
         except MissingVariable as exc:
             raise SourceFailure(
-                f"environment variable {exc.name} is not set (the url needs it)", field="url"
+                f"environment variable {exc.name} is not set (the url needs it)",
+                field="url",
+                hint=f"set {exc.name} where csplan runs, or run validate --no-sources"
+                " where the database cannot be reached",
             ) from None
         self._hidden = secrets(url)
         try:
@@ -236,7 +252,15 @@ class _SQL:
         self._backend = backend
         self._conn: Any = None
         self._guard = _Guard(ds.timeout_seconds, self._cancel, self._hidden)
-        conn = self._run(engine.connect)
+        try:
+            conn = self._run(engine.connect)
+        except SourceFailure as exc:
+            exc.field = "url"  # refused, unknown host, wrong password: the url's line
+            exc.hint = exc.hint or (
+                "check that the server can be reached from here and that the url's"
+                " variables hold the right host, user and password"
+            )
+            raise
         self._conn = conn
         if backend in {"postgresql", "redshift", "cockroachdb"}:
             ms = ds.timeout_seconds * 1000

@@ -98,13 +98,16 @@ def failure(ds: DataSource, exc: SourceFailure) -> Finding:
         exc.code,
         ds.source.child(exc.field, key=exc.field == "query"),
         f"data source '{ds.id}': {exc.message}",
-        _HINTS.get(exc.code),
+        exc.hint or _HINTS.get(exc.code),
     )
 
 
 _HINTS = {
+    "CSP501": "try the query in the database's own client; DuckDB reads files from the"
+    " workspace root",
     "CSP502": "write url: ${CSPLAN_CRM_URL} and set that variable where csplan runs",
     "CSP503": "a data source only reads: give one SELECT (or WITH ... SELECT)",
+    "CSP504": "name the columns in the query with AS, e.g. select day as as_of",
 }
 
 
@@ -451,12 +454,17 @@ class Judge:
                 make(
                     "CSP506",
                     self.ds.source.child("query", key=True),
-                    f"data source '{self.ds.id}': {self.unknown_rows} rows name"
-                    f" {len(self.unknown)} accounts the workspace does not have"
+                    f"data source '{self.ds.id}': {_count(self.unknown_rows, 'row')}"
+                    f" name{'s' if self.unknown_rows == 1 else ''}"
+                    f" {_count(len(self.unknown), 'account')} the workspace does not have"
                     f" (e.g. {examples})",
                     "they are left out; filter them in the query to silence this",
                 )
             )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 RULE_WORDS = {
