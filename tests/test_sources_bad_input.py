@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tempfile
+import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -324,6 +327,7 @@ def test_validate_json(bad, cli) -> None:
     [finding] = json.loads(result.stdout)["findings"]
     assert (finding["code"], finding["file"], finding["line"]) == (case.code, case.file, case.line)
     assert case.said in finding["message"]
+    assert finding["hint"], "every finding says what to do"
     if case.row is not None:
         assert finding["source"] == {"id": case.source_id, "row": case.row}
         assert finding["message"].startswith(f"{case.source_id} row {case.row}")
@@ -378,3 +382,159 @@ def test_a_row_missing_a_field_still_names_its_source_and_row(tmp_path: Path, cl
         ("CSP201", 4, 1, {"id": "crm", "row": 1}),
     ]
     assert all(f["message"].startswith("crm row 1 (id 'southwind-events'): ") for f in found)
+
+
+# --- a real PostgreSQL server ---------------------------------------------------
+
+PG_SOURCE = (
+    "kind: DataSource\nid: warehouse\nprovides: signals\nengine: sql\n"
+    "url: ${CSPLAN_TEST_WAREHOUSE}\n{timeout}query: {query}\n"
+)
+
+
+@pytest.fixture
+def pg_schema(postgres):
+    """A schema of this test's own with a usage table of one row."""
+    from sqlalchemy import create_engine, text
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres.admin_url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {name}"))
+        conn.execute(
+            text(f"CREATE TABLE {name}.usage (account text, signal text, as_of date, value float)")
+        )
+        conn.execute(
+            text(
+                f"INSERT INTO {name}.usage VALUES"
+                " ('northwind-events', 'weekly_active_ratio', '2026-11-15', 0.6)"
+            )
+        )
+
+    def count() -> int:
+        with admin.connect() as conn:
+            return int(conn.execute(text(f"SELECT count(*) FROM {name}.usage")).scalar_one())
+
+    try:
+        yield name, count
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        admin.dispose()
+
+
+def pg_workspace(root: Path, query: str, timeout: int | None = None) -> dict[str, bytes]:
+    text = PG_SOURCE.replace("{query}", query).replace(
+        "{timeout}", f"timeout_seconds: {timeout}\n" if timeout else ""
+    )
+    return workspace(root, Bad("pg", "", "", text))
+
+
+def assert_one(cli, root: Path, code: str, said: str, line: int, secret: str) -> None:
+    """validate (json and text) and score each give the one finding, exit 1,
+    without the password or a traceback."""
+    result = cli("validate", "-w", root, "--format", "json")
+    assert secret not in result.output and "Traceback" not in result.output
+    assert result.exit_code == 1, result.output
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["file"], finding["line"]) == (code, "sources.yaml", line)
+    assert finding["message"].startswith("data source 'warehouse': ")
+    assert said in finding["message"], finding["message"]
+    if line == 5:  # the url's line: a connection that failed
+        assert "check that the server can be reached" in finding["hint"]
+    for args in (("validate",), ("score", "--all", "--as-of", AS_OF)):
+        result = cli(*args, "-w", root)
+        assert secret not in result.output and "Traceback" not in result.output
+        assert result.exit_code == 1, result.output
+        assert code in result.output and said in result.output
+
+
+def test_postgres_unreachable(cli, tmp_path: Path, monkeypatch, postgres) -> None:
+    # A socket folder with no server in it: the connection is refused.
+    empty = tempfile.mkdtemp(prefix="csplan-nopg-", dir="/tmp")
+    url = postgres.reader_url.replace(postgres.socket_dir, empty)
+    monkeypatch.setenv("CSPLAN_TEST_WAREHOUSE", url)
+    root = tmp_path / "ws"
+    before = pg_workspace(root, "select * from usage")
+    try:
+        assert_one(cli, root, "CSP501", "connection", 5, postgres.reader_password)
+    finally:
+        Path(empty).rmdir()
+    assert snapshot(root) == before
+
+
+def test_postgres_wrong_password_is_not_shown(cli, tmp_path: Path, monkeypatch, postgres) -> None:
+    wrong = "Wr0ng-s3cret-pw"
+    url = postgres.reader_url.replace(postgres.reader_password, wrong)
+    assert wrong in url
+    monkeypatch.setenv("CSPLAN_TEST_WAREHOUSE", url)
+    root = tmp_path / "ws"
+    pg_workspace(root, "select * from usage")
+    assert_one(cli, root, "CSP501", "password authentication failed", 5, wrong)
+
+
+def test_postgres_query_error(cli, tmp_path: Path, monkeypatch, postgres, pg_schema) -> None:
+    schema, _ = pg_schema
+    monkeypatch.setenv("CSPLAN_TEST_WAREHOUSE", postgres.reader_url)
+    root = tmp_path / "ws"
+    pg_workspace(root, f"select account, signal, as_of, value from {schema}.usages")
+    assert_one(cli, root, "CSP501", f'relation "{schema}.usages" does not exist', 6,
+               postgres.reader_password)  # fmt: skip
+
+
+def test_postgres_timeout(cli, tmp_path: Path, monkeypatch, postgres) -> None:
+    monkeypatch.setenv("CSPLAN_TEST_WAREHOUSE", postgres.reader_url)
+    root = tmp_path / "ws"
+    pg_workspace(
+        root,
+        "select 'northwind-events' as account, 'weekly_active_ratio' as signal,"
+        " date '2026-11-15' as as_of, 0.6 as value from pg_sleep(5)",
+        timeout=1,
+    )
+    began = time.monotonic()
+    result = cli("validate", "-w", root, "--format", "json")
+    assert time.monotonic() - began < 4.5, "the time limit was not kept"
+    assert result.exit_code == 1, result.output
+    assert postgres.reader_password not in result.output
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["line"]) == ("CSP501", 7)
+    assert re.search(r"within 1 seconds|statement timeout", finding["message"]), finding
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "delete from {schema}.usage",
+        "with gone as (delete from {schema}.usage returning *) select * from gone",
+        "select * from {schema}.usage; delete from {schema}.usage",
+        "copy {schema}.usage to stdout",
+    ],
+)
+def test_postgres_writes_are_refused(cli, tmp_path, monkeypatch, postgres, pg_schema, query):
+    schema, count = pg_schema
+    # The admin could delete: the refusal is csplan's, before any connection.
+    monkeypatch.setenv("CSPLAN_TEST_WAREHOUSE", postgres.admin_url)
+    root = tmp_path / "ws"
+    before = pg_workspace(root, query.replace("{schema}", schema))
+    for args in (("validate", "--format", "json"), ("score", "--all", "--as-of", AS_OF)):
+        result = cli(*args, "-w", root)
+        assert result.exit_code == 1, result.output
+        assert "CSP503" in result.output
+    assert count() == 1
+    assert snapshot(root) == before
+
+
+def test_rows_of_unknown_accounts_are_one_warning_with_a_count(tmp_path: Path, cli) -> None:
+    rows = "".join(f"trial-{i % 2},weekly_active_ratio,2026-11-{10 + i},0.5\n" for i in range(3))
+    case = Bad("unknown", "CSP506", "", USAGE, {"data/usage.csv": USAGE_HEAD + GOOD_ROW + rows})
+    root = tmp_path / "ws"
+    workspace(root, case)
+    result = cli("validate", "-w", root, "--format", "json")
+    assert result.exit_code == 0, result.output
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["severity"], finding["line"]) == ("CSP506", "warning", 4)
+    assert finding["message"] == (
+        "data source 'product-usage': 3 rows name 2 accounts the workspace does not have"
+        " (e.g. trial-0, trial-1)"
+    )
+    assert cli("validate", "-w", root, "--strict").exit_code == 1
