@@ -5,7 +5,9 @@ password, no traceback, and nothing written anywhere."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -538,3 +540,58 @@ def test_rows_of_unknown_accounts_are_one_warning_with_a_count(tmp_path: Path, c
         " (e.g. trial-0, trial-1)"
     )
     assert cli("validate", "-w", root, "--strict").exit_code == 1
+
+
+# --- through a real process ---------------------------------------------------------
+
+
+def run(*args: object, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CSPLAN_")}
+    return subprocess.run(
+        [str(CSPLAN), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**environ, **(env or {})},
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [c for c in CASES if c.id in {"missing-variable", "not-a-number", "field-twice",
+                                  "driver-not-installed", "writes-copy"}],
+    ids=lambda c: c.id,
+    indirect=True,
+)  # fmt: skip
+def test_in_a_process(bad, tmp_path: Path) -> None:
+    case, root = bad
+    out = tmp_path / "out"
+    env = dict(case.env)
+    checked = run("validate", "-w", root, env=env)
+    offline = run("validate", "--no-sources", "-w", root, env=env)
+    render = run("render", "--all", "-w", root, "--as-of", AS_OF, "-o", out, env=env)
+    for done in (checked, offline, render):
+        clean(done.stdout + done.stderr)
+    assert checked.returncode == 1 and case.code in checked.stdout and case.said in checked.stdout
+    assert offline.returncode == (1 if case.offline else 0), offline.stdout
+    assert render.returncode == 1 and case.code in render.stderr and case.said in render.stderr
+    assert render.stdout == ""
+    assert not out.exists()
+
+
+def test_a_password_in_a_process(tmp_path: Path, postgres) -> None:
+    wrong = "Wr0ng-s3cret-pw"
+    root = tmp_path / "ws"
+    before = pg_workspace(root, "select * from usage")
+    env = {"CSPLAN_TEST_WAREHOUSE": postgres.reader_url.replace(postgres.reader_password, wrong)}
+    for args in (
+        ("validate",),
+        ("validate", "--format", "json"),
+        ("score", "--all", "--as-of", AS_OF),
+    ):
+        done = run(*args, "-w", root, env=env)
+        text = done.stdout + done.stderr
+        assert done.returncode == 1, text
+        assert "CSP501" in text and "password authentication failed" in text
+        assert wrong not in text and "Traceback" not in text
+    assert snapshot(root) == before
