@@ -151,13 +151,17 @@ def iter_scores(
     *,
     signals: Signals | None = None,
     trend: bool = False,
+    numbered: bool = False,
 ) -> Iterator[AccountScore]:
     """Like :func:`score` on a loaded, valid workspace, one account at a
     time in id order: a portfolio is written out as it is scored. Data
     sources are read before this returns: their errors come before any
-    output (:class:`~csplan.errors.SourceRowsError`)."""
+    output (:class:`~csplan.errors.SourceRowsError`). ``numbered``: the
+    evidence from a data source names its row (explanations; slower)."""
     ids = list(account_ids)
-    scorer = make_scorer(ws, signals, dates=score_dates(as_of, trend=trend), accounts=ids)
+    scorer = make_scorer(
+        ws, signals, dates=score_dates(as_of, trend=trend), accounts=ids, numbered=numbered
+    )
     return _each(scorer, ids, as_of, trend)
 
 
@@ -174,6 +178,7 @@ def make_scorer(
     *,
     dates: Sequence[_dt.date] | None = None,
     accounts: Sequence[str] | None = None,
+    numbered: bool = False,
 ) -> Scorer:
     """A :class:`~csplan.engine.Scorer` for ``ws``: keep one to score many
     accounts or dates.
@@ -187,7 +192,7 @@ def make_scorer(
     read or a fetched row is wrong."""
     from csplan.engine import Scorer
 
-    return Scorer(ws, with_sources(ws, signals, dates, accounts))
+    return Scorer(ws, with_sources(ws, signals, dates, accounts, numbered=numbered))
 
 
 def with_sources(
@@ -195,6 +200,8 @@ def with_sources(
     signals: Signals | None,
     dates: Sequence[_dt.date] | None,
     accounts: Sequence[str] | None = None,
+    *,
+    numbered: bool = False,
 ) -> Signals | None:
     """``signals`` on top of what the data sources give for ``dates``."""
     if not any(d.provides == "signals" for d in ws.data_sources.values()):
@@ -202,7 +209,7 @@ def with_sources(
     from csplan.errors import SourceRowsError
     from csplan.sources.signals import fetch
 
-    fetched, findings = fetch(ws, dates, accounts)
+    fetched, findings = fetch(ws, dates, accounts, numbered=numbered)
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         from csplan.workspace.load import locate_findings
@@ -257,7 +264,7 @@ def since(
     if since > as_of:
         raise ValueError(f"the earlier date {since} is after {as_of}")
     [account] = resolve_ids(ws, [account_id])
-    scorer = make_scorer(ws, signals, dates=[since, as_of], accounts=[account])
+    scorer = make_scorer(ws, signals, dates=[since, as_of], accounts=[account], numbered=True)
     return compare_account(
         scorer.score(account, since),
         scorer.score(account, as_of),

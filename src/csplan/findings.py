@@ -59,10 +59,13 @@ class RowRef(SourceRef):
     @property
     def label(self) -> str:
         ident = f" (id '{self.row_id}')" if self.row_id else ""
+        if not self.row:  # not numbered (scoring reads rows unnumbered)
+            return f"{self.source_id}{ident}"
         return f"{self.source_id} row {self.row}{ident}"
 
     def as_source(self) -> dict[str, object]:
-        return {"id": self.source_id, "row": self.row}
+        # Row 0: read without numbers (SPEC section 8 names the source only).
+        return {"id": self.source_id, "row": self.row} if self.row else {"id": self.source_id}
 
 
 @dataclass(slots=True)

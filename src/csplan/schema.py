@@ -210,8 +210,7 @@ DEF_DESCRIPTIONS = {
     "DesiredOutcome": "A dated version of the account's desired outcome: the one in "
     "force at the scoring date counts",
     "ExperienceInPlace": "An element of the appropriate experience in place since a date",
-    "ReachedMilestone": "A milestone the account reached, with the date or dates, or "
-    "rescheduled",
+    "ReachedMilestone": "A milestone the account reached, with the date or dates, or rescheduled",
     "Renewal": "A past renewal: what a health score exists to predict",
     "Override": "A CSM's judgement, which rules never silently overwrite",
     "Reschedule": "The route recalculated with the customer: a new due date",

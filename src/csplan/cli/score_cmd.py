@@ -245,7 +245,7 @@ def _report(
     scored: list[tuple[str, float, bool]] = []
 
     def each() -> Iterator[AccountScore]:
-        for s in _scores(ws, ids, day, extra, with_trend):
+        for s in _scores(ws, ids, day, extra, with_trend, numbered=explain):
             scored.append((s.id, s.engagement.attainment, s.started))
             yield s
 
@@ -272,13 +272,19 @@ def _report(
 
 
 def _scores(
-    ws: Workspace, ids: list[str], day: _dt.date, extra: Signals | None, with_trend: bool
+    ws: Workspace,
+    ids: list[str],
+    day: _dt.date,
+    extra: Signals | None,
+    with_trend: bool,
+    *,
+    numbered: bool = False,
 ) -> Iterator[AccountScore]:
     """Scores one at a time in id order, with a transient progress bar on a
     terminal when there are many."""
     from csplan.api import iter_scores
 
-    stream = iter_scores(ws, ids, day, signals=extra, trend=with_trend)
+    stream = iter_scores(ws, ids, day, signals=extra, trend=with_trend, numbered=numbered)
     if not _show_progress(len(ids)):
         yield from stream
         return

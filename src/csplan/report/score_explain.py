@@ -39,7 +39,9 @@ def _at(ws: Workspace, ref: SourceRef | None) -> str:
     if where is None:
         return ""
     # A data source's row: its DataSource document, then which row it was.
-    row = f", {ref.source_id} row {ref.row}" if isinstance(ref, RowRef) else ""
+    row = ""
+    if isinstance(ref, RowRef):
+        row = f", {ref.source_id} row {ref.row}" if ref.row else f", {ref.source_id}"
     return f" ({where[0]}:{where[1]}{row})"
 
 

@@ -44,6 +44,9 @@ class Needs:
 
     latest: set[str]  # the latest observation on or before each date counts
     full: set[str]  # every observation counts
+    # signal -> criteria of milestones reached once by that criterion alone:
+    # the first observation that meets it is all their history that counts.
+    first: dict[str, list[tuple[str, object]]]
     # signal -> the criteria read on it: only the observations where one of
     # them starts or stops holding (and the latest per date) change a result.
     changes: dict[str, list[tuple[str, object]]]
@@ -60,6 +63,7 @@ def needed(ws: Workspace) -> Needs:
     latest: set[str] = set()
     full: set[str] = set()
     changes: dict[str, list[tuple[str, object]]] = {}
+    first: dict[str, list[tuple[str, object]]] = {}
     for model in ws.engagement_models.values():
         for _, component in model.components.items():
             for measure in component.measures:
@@ -74,6 +78,7 @@ def needed(ws: Workspace) -> Needs:
             if milestone.repeat_days is not None and len(read) > 1:
                 full |= read
                 continue
+            alone = milestone.repeat_days is None and len(milestone.criteria) == 1
             for c in milestone.criteria:
                 op = (
                     "equals"
@@ -82,10 +87,11 @@ def needed(ws: Workspace) -> Needs:
                     if c.at_least is not None
                     else "at_most"
                 )
-                changes.setdefault(c.signal, []).append((op, getattr(c, op)))
+                (first if alone else changes).setdefault(c.signal, []).append((op, getattr(c, op)))
     for name in full:
         changes.pop(name, None)
-    return Needs((latest | set(changes)) - full, full, changes)
+        first.pop(name, None)
+    return Needs((latest | set(changes) | set(first)) - full, full, first, changes)
 
 
 def signal_sources(ws: Workspace) -> list[DataSource]:
@@ -287,7 +293,9 @@ def pushdown_sql(
         ") as t where csplan_rank = 1"
     ]
     full = set(needs.full)
-    changes = dict(needs.changes)
+    changes = {k: list(v) for k, v in needs.changes.items()}
+    for name, predicates in needs.first.items():
+        changes.setdefault(name, []).extend(predicates)
     kind = _value_kind(ds, runner, shape, set(changes)) if changes else None
     if changes and kind is None:
         full |= set(changes)
@@ -319,6 +327,104 @@ def pushdown_sql(
     if full:
         parts.append(f"{out} from csplan_rows where {_in('signal', full)}{who} and {last}")
     return _rows_cte(ds, shape) + "\nunion all\n".join(parts)
+
+
+# DuckDB, when rows need no numbers (all but explanations): hash aggregates
+# instead of windows, and no numbering of every row, so that DuckDB filters
+# the files as it reads them. Two values on one day are validate's to find.
+
+
+def _latest_two(batch: Sequence[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
+    """Rows as they come, but those of the latest-two aggregate (row -1)
+    unpacked: the latest, and a second one only when it shares its day."""
+    for cells in batch:
+        if cells[4] != -1:
+            yield cells
+            continue
+        account, signal, days, values_ = cells[0], cells[1], cells[2], cells[3]
+        yield account, signal, days[0], values_[0], 0
+        if len(days) > 1 and days[1] == days[0]:
+            yield account, signal, days[1], values_[1], 0
+
+
+def duckdb_queries(
+    ds: DataSource,
+    runner: Runner,
+    shape: _Shape,
+    dates: Sequence[_dt.date],
+    needs: Needs,
+    accounts: Sequence[str] | None,
+) -> list[str]:
+    """The queries for what ``dates`` need, each giving observation rows
+    (account, signal, as_of, value, 0): rows are not numbered."""
+    day = _day(runner, shape)
+    ordered = sorted(set(dates))
+    who = f" and {_in('account', accounts)}" if accounts is not None else ""
+    bucket = (
+        "case "
+        + " ".join(
+            f"when csplan_day <= DATE '{d.isoformat()}' then {i}" for i, d in enumerate(ordered)
+        )
+        + " end"
+    )
+    n = shape.names
+    rows = (
+        f"with csplan_rows as (select {n['account']} as account, {n['signal']} as signal,"
+        f" {n['value']} as value, {day.replace('as_of', n['as_of'])} as csplan_day"
+        f" from (\n{trimmed(ds.query)}\n) as csplan_query)\n"
+    )
+    where = f"csplan_day <= DATE '{ordered[-1].isoformat()}'{who}"
+    kind = _value_kind(ds, runner, shape, set(needs.first) | set(needs.changes))
+    first = needs.first if kind is not None else {}
+    changes = needs.changes if kind is not None else {}
+    full = set(needs.full) | ({*needs.first, *needs.changes} if kind is None else set())
+    latest = needs.latest - full
+    # The two latest per group: a second one on the same day is two values on
+    # one date (CSP206), which the rows fetched must show.
+    queries = [
+        rows + "select account, signal, max(csplan_day, 2), arg_max(value, csplan_day, 2), -1 from"
+        f" (select *, {bucket} as csplan_bucket from csplan_rows"
+        f" where {_in('signal', latest)} and {where}) as b group by account, signal, csplan_bucket"
+    ]
+    # The first observation meeting each criterion, one small aggregate each.
+    parts = [
+        "select account, signal, min(csplan_day), arg_min(value, csplan_day), 0 from csplan_rows"
+        f" where signal = {name!r} and {where} and {_predicate(op, t, kind or 'number')}"
+        " group by account, signal"
+        for name, predicates in sorted(first.items())
+        for op, t in predicates
+    ]
+    if parts:
+        queries.append(rows + "\nunion all\n".join(parts))
+    if changes:
+        state = (
+            "case signal "
+            + " ".join(
+                f"when {name!r} then "
+                + " + ".join(
+                    f"(case when {_predicate(op, t, kind or 'number')} then {1 << i} else 0 end)"
+                    for i, (op, t) in enumerate(predicates)
+                )
+                for name, predicates in sorted(changes.items())
+            )
+            + " end"
+        )
+        window = "over (partition by account, signal order by csplan_day)"
+        queries.append(
+            rows + "select account, signal, csplan_day, value, 0 from"
+            f" (select m.*, lag(csplan_state) {window} as csplan_prev,"
+            f" lead(csplan_state) {window} as csplan_next"
+            f" from (select csplan_rows.*, {state} as csplan_state from csplan_rows"
+            f" where {_in('signal', changes)} and {where}) as m) as c"
+            " where csplan_prev is null or csplan_next is null"
+            " or csplan_prev <> csplan_state or csplan_next <> csplan_state"
+        )
+    if full:
+        queries.append(
+            rows + "select account, signal, csplan_day, value, 0 from csplan_rows"
+            f" where {_in('signal', full)} and {where}"
+        )
+    return queries
 
 
 # --- judging rows ---------------------------------------------------------------
@@ -482,10 +588,16 @@ def fetch(
     ws: Workspace,
     dates: Sequence[_dt.date] | None,
     accounts: Sequence[str] | None = None,
+    *,
+    numbered: bool = False,
 ) -> tuple[Observations, list[Finding]]:
     """Every signal source's observations that scoring ``accounts`` (None:
     all) at ``dates`` (None: any date) needs, merged in source order, and
-    the findings of the rows fetched (errors stop scoring)."""
+    the findings of the rows fetched (errors stop scoring).
+
+    With ``numbered``, each observation knows its row's number in the
+    query's order (explanations name it); without, DuckDB sources are read
+    faster and rows are numbered only to report a finding."""
     needs = needed(ws)
     merged: Observations = {}
     findings: list[Finding] = []
@@ -500,9 +612,19 @@ def fetch(
             continue
         try:
             shape = _shape(ds, runner)
-            sql = pushdown_sql(ds, runner, shape, dates, needs, wanted)
-            for batch in runner.batches(sql):
-                judge.add(batch)
+            if (
+                not numbered
+                and runner.engine == "duckdb"
+                and dates is not None
+                and len(dates) <= MAX_BUCKETS
+            ):
+                for sql in duckdb_queries(ds, runner, shape, dates, needs, wanted):
+                    for batch in runner.batches(sql):
+                        judge.add(_latest_two(batch))
+            else:
+                sql = pushdown_sql(ds, runner, shape, dates, needs, wanted)
+                for batch in runner.batches(sql):
+                    judge.add(batch)
         except SourceFailure as exc:
             findings.append(failure(ds, exc))
             continue
@@ -511,6 +633,9 @@ def fetch(
         judge.finish()
         findings.extend(judge.findings)
         _merge(ds, judge, merged, owners, findings)
+    if not numbered and any(f.severity == "error" for f in findings):
+        # Name the rows at fault: read again, numbered.
+        return fetch(ws, dates, accounts, numbered=True)
     for per_account in merged.values():
         for observations in per_account.values():
             observations.sort(key=lambda o: o.as_of)
