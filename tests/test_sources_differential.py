@@ -373,8 +373,23 @@ PROPERTY_MAP = (
         "    due_days: 20\n    criteria:\n      - {signal: sso_on, equals: true}\n"
         "      - {signal: contacts, at_least: 500}\n",
     )
-    .replace("    due_days: 60\n", "    due_days: 60\n    repeat_days: 90\n")
+    .replace(
+        "    due_days: 60\n",
+        "    due_days: 60\n    repeat_days: 90\n"
+        "    criteria:\n      - {signal: war, at_least: 0.5}\n",
+    )
 )
+# initech is a developer account: its map repeats a milestone read on two
+# signals (whose every observation then counts) and one on a latest signal.
+PROPERTY_SELF_MAP = SELF_MAP.replace(
+    "due_days: 3}",
+    "due_days: 3, criteria: [{signal: tickets, at_most: 3}]}",
+).replace(
+    "due_days: 90}",
+    "due_days: 90, repeat_days: 60,"
+    " criteria: [{signal: regs, at_least: 250}, {signal: sso_on, equals: true}]}",
+)
+SEGMENT_OF = {"acme": "teams", "globex": "teams", "initech": "devs"}
 PROPERTY_SOURCES = """\
 kind: DataSource
 id: usage
@@ -412,7 +427,7 @@ def _account_doc(account: str, signals: dict[str, dict[dt.date, Any]] | None) ->
         "kind": "Account",
         "id": account,
         "name": account.title(),
-        "segment": "teams",
+        "segment": SEGMENT_OF[account],
         "start": START.isoformat(),
         "stakeholders": [{"name": "Dana", "champion": True}],
         "desired_outcomes": [
@@ -435,7 +450,7 @@ def _write_property_workspace(
     files = {
         "csplan.yaml": SETTINGS,
         "catalog.yaml": CATALOG,
-        "maps.yaml": PROPERTY_MAP + "---\n" + SELF_MAP,
+        "maps.yaml": PROPERTY_MAP + "---\n" + PROPERTY_SELF_MAP,
         "segments.yaml": SEGMENTS,
         "engagement.yaml": PROPERTY_MODEL,
     }
