@@ -19,7 +19,7 @@ import datetime as _dt
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from csplan.errors import SignalsFileError, UnknownAccount, WorkspaceInvalid
 from csplan.findings import did_you_mean
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from csplan.workspace.signals_csv import SignalsFile
 
 Signals = Mapping[str, Mapping[str, Sequence["ExtraObservation"]]]
+T = TypeVar("T")
 
 
 # --- validate ---------------------------------------------------------------
@@ -170,6 +171,39 @@ def _each(scorer: Scorer, ids: list[str], as_of: _dt.date, trend: bool) -> Itera
 
     for s in scorer.scores(ids, as_of):
         yield dataclasses.replace(s, trend=scorer.trend(s.id, as_of)) if trend else s
+
+
+def map_scores(
+    ws: Workspace,
+    account_ids: Iterable[str],
+    as_of: _dt.date,
+    work: Callable[[AccountScore], T],
+    *,
+    signals: Signals | None = None,
+    trend: bool = False,
+) -> Iterator[T]:
+    """``work(score)`` for each account of a loaded, valid workspace, in id
+    order: what a portfolio's output needs of each score (its JSON text,
+    say). For a large portfolio fed by data sources, a forked child does
+    the second half on the second core (:mod:`csplan.parallel`), so
+    ``work``'s results must pickle, and should be small. Data sources are
+    read before this returns, as with :func:`iter_scores`."""
+    import dataclasses
+
+    ids = sorted(set(account_ids))
+    scorer = make_scorer(ws, signals, dates=score_dates(as_of, trend=trend), accounts=ids)
+
+    def one(account: str) -> T:
+        s = scorer.score(account, as_of)
+        return work(dataclasses.replace(s, trend=scorer.trend(account, as_of)) if trend else s)
+
+    if ws.data_sources:
+        # Evidence from databases: no YAML to index on the second core, and
+        # scoring is most of the work; half of it goes there instead.
+        from csplan.parallel import in_parallel
+
+        return in_parallel(ids, one)
+    return map(one, ids)
 
 
 def make_scorer(

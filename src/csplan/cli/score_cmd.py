@@ -265,10 +265,37 @@ def _report(
         compact=len(ids) > INDENT_MAX,
     )
     try:
-        REPORTERS[view](each(), options, sys.stdout)
+        if view == "json" and options.compact:
+            _compact_json(ws, ids, day, extra, with_trend, scored)
+        else:
+            REPORTERS[view](each(), options, sys.stdout)
     finally:
         stop()
     return scored
+
+
+def _compact_json(
+    ws: Workspace,
+    ids: list[str],
+    day: _dt.date,
+    extra: Signals | None,
+    with_trend: bool,
+    scored: list[tuple[str, float, bool]],
+) -> None:
+    """A portfolio's JSON, each account encoded where it is scored (on two
+    cores for a portfolio fed by data sources: api.map_scores)."""
+    from csplan.api import map_scores
+    from csplan.report.score_json import fragment, write_fragments
+
+    def work(s: AccountScore) -> tuple[tuple[str, float, bool], str]:
+        return (s.id, s.engagement.attainment, s.started), fragment(s, ws)
+
+    def texts() -> Iterator[str]:
+        for summary, text in map_scores(ws, ids, day, work, signals=extra, trend=with_trend):
+            scored.append(summary)
+            yield text
+
+    write_fragments(texts(), day, sys.stdout)
 
 
 def _scores(

@@ -138,6 +138,8 @@ def expired_overrides(facts: AccountFacts, as_of: date) -> tuple[ExpiredOverride
     """Overrides that expired in the 30 days before ``as_of`` (1 <= date -
     expires <= 30), in account order (SPEC section 9): a judgement that just
     went stale is worth a CSM's second look."""
+    if not facts.account.overrides:
+        return ()
     return tuple(
         ExpiredOverride(
             component=o.component,

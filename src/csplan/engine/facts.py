@@ -175,6 +175,12 @@ class AccountFacts:
             values = [o.value for o in raw]
             if all(dates[i] < dates[i + 1] for i in range(len(dates) - 1)):
                 return Series(dates, values, base=self.source, name=signal)
+        if raw is None and extra:
+            # Extras only (a data source's rows, fetched in date order): the
+            # common case of a CRM-fed account, built without the merge.
+            dates = [e.as_of for e in extra]
+            if all(dates[i] < dates[i + 1] for i in range(len(dates) - 1)):
+                return Series(dates, [e.value for e in extra], refs=[e.origin for e in extra])
         # Merge: sort by date; on one date the extra observation wins (it was
         # supplied on top of the YAML), and among extras the last one.
         base = self.source.child("signals", signal)

@@ -58,17 +58,29 @@ def write(
         )
         stream.write(json_safe(text) + "\n")
         return
-    # The data is a tree: no need for the encoder's cycle check.
-    encoder = json.JSONEncoder(
-        ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=False
-    )
-    encode = encoder.encode
+    write_fragments((fragment(score, ws) for score in scores), as_of, stream)
+
+
+# The data is a tree: no need for the encoder's cycle check.
+_COMPACT = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=False
+)
+
+
+def fragment(score: AccountScore, ws: Workspace) -> str:
+    """One account's compact JSON, as :func:`write_fragments` writes it."""
+    return json_safe(_COMPACT.encode(to_dict(score, ws)))
+
+
+def write_fragments(fragments: Iterable[str], as_of: date, stream: TextIO) -> None:
+    """The compact document from accounts already encoded (:func:`fragment`),
+    one write each, as they come."""
     head = {"schema_version": SCHEMA_VERSION, "as_of": as_of.isoformat()}
-    stream.write(encode(head)[:-1] + ',"accounts":[')
-    for i, score in enumerate(scores):
+    stream.write(_COMPACT.encode(head)[:-1] + ',"accounts":[')
+    for i, text in enumerate(fragments):
         if i:
             stream.write(",")
-        stream.write(json_safe(encode(to_dict(score, ws))))
+        stream.write(text)
     stream.write("]}\n")
 
 

@@ -111,7 +111,9 @@ class _Guard:
         )
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        # Idle after a normal run: wait for its thread to end, so that the
+        # process has one thread again (a fork for parallel scoring needs it).
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _DuckDB:
