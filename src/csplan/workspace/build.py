@@ -193,9 +193,16 @@ def _missing(ref: SourceRef, path: list[Any], field: str, model: type[BaseModel]
     kind = getattr(model.model_fields.get("kind"), "annotation", None)
     owner = typing.get_args(kind)[0] if path == [] and kind is not None else None
     label = f" in this {owner}" if owner else where
-    return make(
-        "CSP101", ref.child(*path), f"missing required field '{field}'{label}", f"add '{field}:'"
-    )
+    hint = f"add '{field}:'"
+    if isinstance(ref, RowRef) and not path:
+        # An account that is only a data source's row: the column, or a YAML
+        # account with its id, can give the field.
+        columns = _ROW_COLUMNS.get(field, field)
+        hint = f"give the row's {columns}, or an Account YAML with id '{ref.row_id}' and '{field}:'"
+    return make("CSP101", ref.child(*path), f"missing required field '{field}'{label}", hint)
+
+
+_ROW_COLUMNS = {"desired_outcomes": "outcome, baseline and target columns"}
 
 
 def _one(
