@@ -42,6 +42,7 @@ demo: $(STAMP)
 	  echo "wrote out/$$name/ ($$(ls out/$$name | wc -l) files), out/$$name.scores.json, out/$$name.scores.csv, out/$$name.diff.md, out/$$name.backtest.html"; \
 	done
 	@echo; echo "Open out/acme-mail/index.customer.html (plans) and out/acme-mail/index.internal.html (portfolio review)."
+	@echo "out/replyhub-crm/ is a portfolio read from a CRM export and Parquet usage files (examples/replyhub-crm/sources.yaml)."
 
 test: $(STAMP)
 	$(BIN)/ruff check .
