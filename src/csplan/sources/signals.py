@@ -258,6 +258,24 @@ def _predicate(op: str, threshold: object, kind: str) -> str:
     return f"{number} {sign} {threshold!r}"
 
 
+def _state(changes: dict[str, list[tuple[str, object]]], kind: str) -> str:
+    """Which of its criteria a row meets, as a number (one bit each): a
+    row whose number differs from the row before or after it starts or
+    ends a run."""
+    return (
+        "case signal "
+        + " ".join(
+            f"when {name!r} then "
+            + " + ".join(
+                f"(case when {_predicate(op, t, kind)} then {1 << i} else 0 end)"
+                for i, (op, t) in enumerate(predicates)
+            )
+            for name, predicates in sorted(changes.items())
+        )
+        + " end"
+    )
+
+
 def pushdown_sql(
     ds: DataSource,
     runner: Runner,
@@ -302,18 +320,7 @@ def pushdown_sql(
         changes = {}
     if changes:
         assert kind is not None
-        state = (
-            "case signal "
-            + " ".join(
-                f"when {name!r} then "
-                + " + ".join(
-                    f"(case when {_predicate(op, t, kind)} then {1 << i} else 0 end)"
-                    for i, (op, t) in enumerate(predicates)
-                )
-                for name, predicates in sorted(changes.items())
-            )
-            + " end"
-        )
+        state = _state(changes, kind)
         window = f"over (partition by account, signal order by {order}, csplan_row)"
         parts.append(
             f"{out} from (\n"
@@ -397,18 +404,7 @@ def duckdb_queries(
     if parts:
         queries.append(rows + "\nunion all\n".join(parts))
     if changes:
-        state = (
-            "case signal "
-            + " ".join(
-                f"when {name!r} then "
-                + " + ".join(
-                    f"(case when {_predicate(op, t, kind or 'number')} then {1 << i} else 0 end)"
-                    for i, (op, t) in enumerate(predicates)
-                )
-                for name, predicates in sorted(changes.items())
-            )
-            + " end"
-        )
+        state = _state(changes, kind or "number")
         window = "over (partition by account, signal order by csplan_day)"
         queries.append(
             rows + "select account, signal, csplan_day, value, 0 from"
