@@ -1,0 +1,99 @@
+"""DuckDB's other inputs (SPEC section 8): a ``.duckdb`` database file
+named by ``url`` (attached read-only: the file is never changed) and JSON
+files, scored exactly as the same rows written in YAML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+from conftest import ROOT
+from sources_support import crm_rows, split_workspace
+from test_sources_differential import assert_same, score_document
+
+EXAMPLE = ROOT / "examples" / "acme-mail"
+DAYS = (dt.date(2026, 6, 30), dt.date(2026, 11, 1))
+
+SOURCES = """\
+kind: DataSource
+id: crm
+provides: accounts
+url: data/warehouse.duckdb
+query: select * from crm order by id
+---
+kind: DataSource
+id: product-usage
+provides: signals
+query: |
+  select account_id as account, metric as signal, day as as_of, value
+  from read_json('data/usage.json')
+"""
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_duckdb_file_and_json_score_as_yaml(tmp_path: Path) -> None:
+    fed = tmp_path / "fed"
+    split = split_workspace(EXAMPLE, fed)
+    assert not split.flags  # numbers only: one JSON file holds them all
+    data = fed / "data"
+    data.mkdir()
+    columns, rows = crm_rows(split)
+    con = duckdb.connect(str(data / "warehouse.duckdb"))
+    kinds = {"start": "DATE", "renewal": "DATE", "by": "DATE"}
+    types = []
+    for i, name in enumerate(columns):
+        seen = {type(r[i]) for r in rows if r[i] is not None}
+        types.append(
+            kinds.get(name)
+            or (
+                "BIGINT"
+                if seen == {int}
+                else "DOUBLE"
+                if seen <= {int, float} and seen
+                else "BOOLEAN"
+                if seen == {bool}
+                else "VARCHAR"
+            )
+        )
+    con.execute(
+        "create table crm ("
+        + ", ".join(f'"{c}" {t}' for c, t in zip(columns, types, strict=True))
+        + ")"
+    )
+    con.executemany(f"insert into crm values ({', '.join('?' for _ in columns)})", rows)
+    con.close()
+    (data / "usage.json").write_text(
+        json.dumps(
+            [
+                {"account_id": a, "metric": s, "day": d.isoformat(), "value": v}
+                for a, s, d, v in split.numbers
+            ]
+        ),
+        encoding="utf-8",
+    )
+    (fed / "sources.yaml").write_text(SOURCES, encoding="utf-8")
+    before = _digest(fed)
+
+    checked = api_validate(fed)
+    assert checked == [], checked
+    for day in DAYS:
+        assert_same(score_document(EXAMPLE, day), score_document(fed, day), f"{day}")
+    # Attached read-only: the database file is as it was, and no .wal appeared.
+    assert _digest(fed) == before
+
+
+def api_validate(folder: Path) -> list[str]:
+    from csplan.api import load_workspace
+
+    result = load_workspace(folder)
+    return [str(f) for f in result.findings if f.severity == "error"]
