@@ -97,3 +97,16 @@ def api_validate(folder: Path) -> list[str]:
 
     result = load_workspace(folder)
     return [str(f) for f in result.findings if f.severity == "error"]
+
+
+def test_backtest_from_sources_is_the_backtest_from_yaml() -> None:
+    """replyhub-crm is replyhub's portfolio fed by a CRM export and Parquet:
+    its six written accounts hold the renewals, and each renewal is scored
+    from the rows asked for its days (engine.backtest.scored_days)."""
+    from csplan import api
+    from csplan.report.backtest import document
+
+    leads = (30, 90, 180)
+    expected = api.backtest(ROOT / "examples" / "replyhub", leads=leads)
+    actual = api.backtest(ROOT / "examples" / "replyhub-crm", leads=leads)
+    assert document(actual) == document(expected)

@@ -240,6 +240,8 @@ def with_sources(
     """``signals`` on top of what the data sources give for ``dates``."""
     if not any(d.provides == "signals" for d in ws.data_sources.values()):
         return signals
+    if dates is not None and not dates:
+        return signals  # nothing will be scored
     from csplan.errors import SourceRowsError
     from csplan.sources.signals import fetch
 
@@ -513,9 +515,13 @@ def backtest(
     start, end = _optional_date(from_date), _optional_date(to_date)
     if start is not None and end is not None and start > end:
         raise ValueError(f"--from {start} is after --to {end}")
+    from csplan.engine.backtest import scored_days
+
     ws = workspace_of(workspace)
-    # Every renewal at every lead: the sources' whole history is asked for.
-    scorer = make_scorer(ws, signals_of(signals, ws))
+    # Data sources are asked for the days and accounts the renewals are
+    # scored on only (many days: the history up to the last one).
+    days, accounts = scored_days(ws, from_date=start, to_date=end, leads=leads)
+    scorer = make_scorer(ws, signals_of(signals, ws), dates=days, accounts=accounts)
     return run(ws, scorer, from_date=start, to_date=end, leads=leads)
 
 

@@ -57,6 +57,25 @@ def backtest(
     return Backtest(from_date, to_date, retention(r for _, r in renewals), tuple(results))
 
 
+def scored_days(
+    ws: Workspace,
+    *,
+    from_date: date | None = None,
+    to_date: date | None = None,
+    leads: Sequence[int] = (DEFAULT_LEAD,),
+) -> tuple[list[date], list[str]]:
+    """The days :func:`backtest` scores, and the accounts it scores on them:
+    what evidence a backtest needs to be read (from data sources, say)."""
+    renewals = _renewals(ws, from_date, to_date)
+    days = {
+        date.fromordinal(max(1, r.date.toordinal() - lead))
+        for _, r in renewals
+        for lead in leads
+        if not isinstance(lead, bool) and lead >= 1
+    }
+    return sorted(days), sorted({account for account, _ in renewals})
+
+
 def _renewals(ws: Workspace, start: date | None, end: date | None) -> list[tuple[str, Renewal]]:
     """The renewals in the period, by date then account id (then as written)."""
     found = [
