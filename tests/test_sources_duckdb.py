@@ -110,3 +110,19 @@ def test_backtest_from_sources_is_the_backtest_from_yaml() -> None:
     expected = api.backtest(ROOT / "examples" / "replyhub", leads=leads)
     actual = api.backtest(ROOT / "examples" / "replyhub-crm", leads=leads)
     assert document(actual) == document(expected)
+
+
+def test_duckdb_spills_into_a_private_folder_removed_after(tmp_path: Path) -> None:
+    """A large aggregate may spill to disk: never into the user's folder
+    (DuckDB's default is .tmp in the current one)."""
+    from csplan.model import DataSource
+    from csplan.sources.connect import open_source
+
+    ds = DataSource(kind="DataSource", id="usage", provides="signals", query="select 1")
+    runner = open_source(ds, tmp_path)
+    found = runner.first("select current_setting('temp_directory')")
+    assert found is not None
+    spill = Path(str(found[0]))
+    assert spill.is_dir() and tmp_path not in spill.parents and spill != Path(".tmp")
+    runner.close()
+    assert not spill.exists()

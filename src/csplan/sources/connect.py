@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -125,6 +127,15 @@ class _DuckDB:
         except ImportError as exc:  # pragma: no cover - a dependency of csplan
             raise SourceFailure(f"DuckDB is not installed ({exc}): pip install duckdb") from None
         self._duckdb = duckdb
+        self._spill = tempfile.mkdtemp(prefix="csplan-duckdb-")
+        try:
+            self._open(ds, root)
+        except BaseException:
+            shutil.rmtree(self._spill, ignore_errors=True)
+            raise
+
+    def _open(self, ds: DataSource, root: Path) -> None:
+        duckdb = self._duckdb
         try:
             # In memory: nothing is written anywhere. No extension is ever
             # downloaded (a query naming s3:// must not reach the network
@@ -134,6 +145,10 @@ class _DuckDB:
             # Relative paths in the query resolve from the workspace root,
             # wherever csplan runs from.
             con.execute(f"SET file_search_path = {_quote(str(root))}")
+            # DuckDB spills a large aggregate to disk, by default into .tmp
+            # in the current folder: the user's. A private temporary folder
+            # instead, removed on close.
+            con.execute(f"SET temp_directory = {_quote(self._spill)}")
             if ds.url:
                 database = Path(ds.url)
                 path = database if database.is_absolute() else root / database
@@ -190,6 +205,7 @@ class _DuckDB:
     def close(self) -> None:
         self._guard.close()
         self._con.close()
+        shutil.rmtree(self._spill, ignore_errors=True)
 
 
 def _quote(text: str) -> str:
