@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from csplan.findings import RowRef
+
 # SPEC section 4: risk plays name the first three of the biggest gaps.
 RISK_GAPS = 3
 
@@ -61,6 +63,7 @@ def evidence_source(ref: object) -> dict[str, object]:
     """``{"source": {"id": ..., "row": ...}}`` for evidence from a data
     source's row (SPEC section 8), to be merged into its JSON; else ``{}``
     (YAML evidence keeps its v1.0 keys only)."""
-    from csplan.findings import RowRef
+    return {"source": ref.as_source()} if isinstance(ref, RowRef) else _NONE
 
-    return {"source": ref.as_source()} if isinstance(ref, RowRef) else {}
+
+_NONE: dict[str, object] = {}

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
+from csplan.findings import RowRef
 from csplan.results import (
     SCHEMA_VERSION,
     AccountScore,
@@ -204,15 +205,17 @@ def _iso(day: date | None) -> str | None:
 
 def _measure(m: MeasureScore, ws: Workspace) -> dict[str, Any]:
     where = ws.evidence_location(m.source)
-    return {
+    found = {
         "kind": m.kind,
         "ref": m.ref,
         "score": m.score,
         "evidence": m.evidence,
         "file": where[0] if where else None,
         "line": where[1] if where else None,
-        **evidence_source(m.source),
     }
+    if isinstance(m.source, RowRef):  # evidence from a data source's row
+        found.update(evidence_source(m.source))
+    return found
 
 
 def _as_written(weight: float) -> float | int:
