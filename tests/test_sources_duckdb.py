@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -126,3 +127,45 @@ def test_duckdb_spills_into_a_private_folder_removed_after(tmp_path: Path) -> No
     assert spill.is_dir() and tmp_path not in spill.parents and spill != Path(".tmp")
     runner.close()
     assert not spill.exists()
+
+
+TWO_SOURCES = """\
+kind: DataSource
+id: product-usage
+provides: signals
+query: select * from read_csv('data/usage.csv')
+---
+kind: DataSource
+id: survey
+provides: signals
+query: select * from read_csv('data/survey.csv')
+"""
+
+
+def _two_sources(tmp_path: Path, survey_day: str) -> list[dict[str, object]]:
+    from csplan.api import load_workspace
+
+    root = tmp_path / "ws"
+    shutil.copytree(ROOT / "tests" / "cases" / "base", root)
+    (root / "data").mkdir()
+    head = "account,signal,as_of,value\n"
+    (root / "data" / "usage.csv").write_text(
+        head + "northwind-events,weekly_active_ratio,2026-11-15,0.6\n", encoding="utf-8"
+    )
+    (root / "data" / "survey.csv").write_text(
+        head + f"northwind-events,weekly_active_ratio,{survey_day},0.6\n", encoding="utf-8"
+    )
+    (root / "sources.yaml").write_text(TWO_SOURCES, encoding="utf-8")
+    result = load_workspace(root)
+    return [f.as_dict() for f in result.findings if f.code == "CSP206"]
+
+
+def test_two_sources_giving_one_observation_is_an_error(tmp_path: Path) -> None:
+    [found] = _two_sources(tmp_path, "2026-11-15")
+    assert found["file"] == "sources.yaml" and found["line"] == 9  # the later source's query:
+    assert "'product-usage' and 'survey' both give 1 observation" in str(found["message"])
+    assert "weekly_active_ratio of northwind-events on 2026-11-15" in str(found["message"])
+
+
+def test_two_sources_of_one_signal_on_other_dates_are_fine(tmp_path: Path) -> None:
+    assert _two_sources(tmp_path, "2026-11-16") == []

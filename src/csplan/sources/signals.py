@@ -676,6 +676,7 @@ def check(ws: Workspace) -> tuple[list[Finding], frozenset[str] | None]:
     names: set[str] = set()
     complete = True
     known = set(ws.accounts)
+    reported: dict[str, set[str]] = {}
     for ds in signal_sources(ws):
         judge = Judge(ds, known)
         try:
@@ -700,7 +701,59 @@ def check(ws: Workspace) -> tuple[list[Finding], frozenset[str] | None]:
         judge.finish()
         findings.extend(judge.findings)
         names |= judge.names
+        reported[ds.id] = set(judge.names)
+    findings.extend(_given_twice(ws, reported))
     return findings, frozenset(names) if complete else None
+
+
+def _given_twice(ws: Workspace, reported: dict[str, set[str]]) -> list[Finding]:
+    """Two sources giving one account, signal and date (SPEC section 8): only
+    sources that report a signal in common are compared, on those signals."""
+    found: list[Finding] = []
+    sources = [ds for ds in signal_sources(ws) if ds.id in reported]
+    for i, later in enumerate(sources):
+        for earlier in sources[:i]:
+            shared = reported[earlier.id] & reported[later.id]
+            if not shared:
+                continue
+            try:
+                both = _keys(ws, earlier, shared) & _keys(ws, later, shared)
+            except SourceFailure:
+                continue  # already reported when its rows were checked
+            if both:
+                account, signal, day = min(both)
+                found.append(
+                    make(
+                        "CSP206",
+                        later.source.child("query", key=True),
+                        f"data sources '{earlier.id}' and '{later.id}' both give"
+                        f" {len(both)} observation{'s' if len(both) != 1 else ''}"
+                        f" (account, signal and date), e.g. {signal} of {account} on {day}",
+                        "let one data source provide each signal, or filter one of the queries",
+                    )
+                )
+    return found
+
+
+def _keys(ws: Workspace, ds: DataSource, signals: set[str]) -> set[tuple[str, str, _dt.date]]:
+    runner = open_source(ds, ws.data_root or ws.root)
+    try:
+        shape = _shape(ds, runner)
+        day = _day(runner, shape)
+        keys: set[tuple[str, str, _dt.date]] = set()
+        wanted = _in("signal", signals)
+        sql = _rows_cte(ds, shape) + (
+            f"select distinct account, signal, {day} from csplan_rows where {wanted}"
+        )
+        for batch in runner.batches(sql):
+            for account, signal, when in batch:
+                try:
+                    keys.add((account, signal, values.to_date(when)))
+                except values.Bad:
+                    continue  # a bad date is its own finding
+        return keys
+    finally:
+        runner.close()
 
 
 _ALL = "select account, signal, as_of, value, csplan_row from csplan_rows order by csplan_row"
