@@ -8,10 +8,10 @@ source: a YAML-only workspace never pays for them.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -84,38 +84,52 @@ def open_source(ds: DataSource, root: Path) -> Runner:
 class _Guard:
     """Runs database calls under the source's time limit: a call that
     outlives it is cancelled where the driver can, and reported, so that a
-    stuck server never hangs a CI job."""
+    stuck server never hangs a CI job. Each call runs in a daemon thread:
+    one still stuck after the limit neither holds up the command nor its
+    process's exit."""
 
     def __init__(self, seconds: int, cancel: Callable[[], None], hidden: list[str]) -> None:
         self.seconds = seconds
         self.deadline = time.monotonic() + seconds
         self.cancel = cancel
         self.hidden = hidden
-        self.pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="csplan-source")
+        self.expired = False
 
     def __call__(self, call: Callable[[], T]) -> T:
         left = self.deadline - time.monotonic()
         if left <= 0:
             self._timed_out()
-        future = self.pool.submit(call)
-        try:
-            return future.result(timeout=left)
-        except concurrent.futures.TimeoutError:
+        outcome: list[Any] = []
+
+        def run() -> None:
+            try:
+                outcome.append((True, call()))
+            except BaseException as exc:  # handed to the caller's thread
+                outcome.append((False, exc))
+
+        worker = threading.Thread(target=run, name="csplan-source", daemon=True)
+        worker.start()
+        worker.join(left)
+        if worker.is_alive():
             with contextlib.suppress(Exception):
                 self.cancel()
             self._timed_out()
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        result: T = value
+        return result
 
     def _timed_out(self) -> NoReturn:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.expired = True
         raise SourceFailure(
             f"the data source did not answer within {self.seconds} seconds (timeout_seconds)",
             hint="make the query cheaper, or raise timeout_seconds",
         )
 
     def close(self) -> None:
-        # Idle after a normal run: wait for its thread to end, so that the
-        # process has one thread again (a fork for parallel scoring needs it).
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """Nothing to wait for: each call's thread ended with it, or was left
+        behind stuck (a daemon) when the limit passed."""
 
 
 class _DuckDB:
@@ -204,7 +218,10 @@ class _DuckDB:
 
     def close(self) -> None:
         self._guard.close()
-        self._con.close()
+        if not self._guard.expired:
+            # Interrupted past its limit, DuckDB may still be unwinding the
+            # query in its thread: closing would wait for it.
+            self._con.close()
         shutil.rmtree(self._spill, ignore_errors=True)
 
 
@@ -340,6 +357,10 @@ class _SQL:
 
     def close(self) -> None:
         self._guard.close()
+        if self._guard.expired:
+            # A connection stuck in a call: rolling it back would wait for
+            # the server too. The process ends soon and takes it along.
+            return
         if self._conn is not None:
             try:
                 self._conn.rollback()
