@@ -88,11 +88,10 @@ class _Guard:
     one still stuck after the limit neither holds up the command nor its
     process's exit."""
 
-    def __init__(self, seconds: int, cancel: Callable[[], None], hidden: list[str]) -> None:
+    def __init__(self, seconds: int, cancel: Callable[[], None]) -> None:
         self.seconds = seconds
         self.deadline = time.monotonic() + seconds
         self.cancel = cancel
-        self.hidden = hidden
         self.expired = False
 
     def __call__(self, call: Callable[[], T]) -> T:
@@ -126,10 +125,6 @@ class _Guard:
             f"the data source did not answer within {self.seconds} seconds (timeout_seconds)",
             hint="make the query cheaper, or raise timeout_seconds",
         )
-
-    def close(self) -> None:
-        """Nothing to wait for: each call's thread ended with it, or was left
-        behind stuck (a daemon) when the limit passed."""
 
 
 class _DuckDB:
@@ -179,7 +174,7 @@ class _DuckDB:
         except duckdb.Error as exc:
             raise SourceFailure(_first_line(str(exc))) from None
         self._con = con
-        self._guard = _Guard(ds.timeout_seconds, con.interrupt, [])
+        self._guard = _Guard(ds.timeout_seconds, con.interrupt)
         try:
             found = con.extract_statements(ds.query)
         except duckdb.Error as exc:
@@ -217,7 +212,6 @@ class _DuckDB:
         return found
 
     def close(self) -> None:
-        self._guard.close()
         if not self._guard.expired:
             # Interrupted past its limit, DuckDB may still be unwinding the
             # query in its thread: closing would wait for it.
@@ -286,7 +280,7 @@ class _SQL:
         self._engine = engine
         self._backend = backend
         self._conn: Any = None
-        self._guard = _Guard(ds.timeout_seconds, self._cancel, self._hidden)
+        self._guard = _Guard(ds.timeout_seconds, self._cancel)
         try:
             conn = self._run(engine.connect)
         except SourceFailure as exc:
@@ -356,7 +350,6 @@ class _SQL:
             yield [tuple(r) for r in rows]
 
     def close(self) -> None:
-        self._guard.close()
         if self._guard.expired:
             # A connection stuck in a call: rolling it back would wait for
             # the server too. The process ends soon and takes it along.
